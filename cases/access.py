@@ -169,6 +169,30 @@ def possible_matches_read_record(*, request, matches: dict, shown_ids: set[int])
     )
 
 
+def people_listed_read_record(*, request, people, page: str) -> None:
+    """A page that lists people with their birth dates and SSN's last four for a coordinator to
+    tell them apart (the duplicates report, the merge page) is a sensitive read, logged as the
+    search page logs one (45 CFR 303.21; IRS Publication 1075 9.3.1): one ``sensitive_read`` row
+    per page view naming the fields shown and every person listed; none when no one is listed."""
+    from core.models import AccessLog
+    from core.services import access_log_record
+
+    people = list(people)
+    if not people:
+        return
+    fields = [
+        *(["date_of_birth"] if any(p.date_of_birth for p in people) else []),
+        *(["ssn_last4"] if any(p.ssn_last4 for p in people) else []),
+    ]
+    person_ids = sorted({p.pk for p in people})
+    access_log_record(
+        kind=AccessLog.Kind.SENSITIVE_READ,
+        request=request,
+        fields=fields,
+        detail={"page": page, "person_ids": person_ids, "matches": len(person_ids)},
+    )
+
+
 def ssn_last4_search_record(*, request, cases, last4: str) -> None:
     """Cases found by the last four digits of an SSN (the caseload's ``q``, the cases API's ``?q=``)
     say whose SSN ends so: a sensitive read, logged as the search page logs it (45 CFR 303.21; IRS

@@ -19,6 +19,7 @@ from core.confirm import Confirmation, ConfirmStepMixin
 from core.dates import display_date
 from core.forms import apply_service_errors
 from core.lists import BulkActionMixin, ListViewMixin
+from core.models import ScopeDenied
 from core.stale import carry_shown, shown_in, without_shown
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
@@ -29,6 +30,7 @@ from .access import (
     SSN_ON_FILE_LINKED,
     SSN_ON_FILE_ROUTED,
     fti_reads_record,
+    people_listed_read_record,
     person_shown,
     possible_matches_read_record,
     ssn_answers_record,
@@ -1062,6 +1064,23 @@ class CaseloadOverviewView(PermissionMixin, ListView):
 # One person, one record: the duplicates report, merging and undoing a merge ---------------------
 
 
+NO_COUNTY_MERGE = "A user with no county writes nothing: merging people (or undoing a merge) is not yours to do."
+
+
+def _merge_write_refusal(request) -> str:
+    """A merge (and its undo) rewrites the parties of both people's cases, whatever their county:
+    a user with no county writes nothing (docs/roles.md). The page says so instead of its form."""
+    return "" if user_county(request.user) else NO_COUNTY_MERGE
+
+
+def _merge_write_check(request, obj) -> None:
+    """The POST of a refused merge or undo: 403, logged as a denial naming ``obj``, as any write
+    out of scope."""
+    refusal = _merge_write_refusal(request)
+    if refusal:
+        raise ScopeDenied(obj, "merge", refusal)
+
+
 class PersonDuplicatesView(PermissionMixin, TemplateView):
     """Probable duplicate people in the office, each pair with a merge action, and today's merges."""
 
@@ -1078,6 +1097,11 @@ class PersonDuplicatesView(PermissionMixin, TemplateView):
             for person in (pair.first, pair.second):
                 person.case_count = counts.get(person.pk, 0)
         today_merges = [e for e in selectors.person_merges_today() if not merge_undo_refusal(e)]
+        people_listed_read_record(
+            request=self.request,
+            people=[p for pair in pairs for p in (pair.first, pair.second)],
+            page="person_duplicates",
+        )
         return super().get_context_data(pairs=pairs, merges=today_merges, **kwargs)
 
 
@@ -1104,7 +1128,12 @@ class PersonMergeView(PermissionMixin, FormView):
         counts = selectors.person_case_counts(person_ids=[p.pk for p in self.people])
         for person in self.people:
             person.case_count = counts.get(person.pk, 0)
-        return super().get_context_data(people=self.people, **kwargs)
+        people_listed_read_record(request=self.request, people=self.people, page="person_merge")
+        return super().get_context_data(people=self.people, refusal=_merge_write_refusal(self.request), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        _merge_write_check(request, self.people[1])
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         survivor = next(p for p in self.people if str(p.pk) == form.cleaned_data["survivor"])
@@ -1142,9 +1171,11 @@ class PersonMergeUndoView(PermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         from .services.people import merge_undo_refusal
 
-        return super().get_context_data(event=self.event, refusal=merge_undo_refusal(self.event), **kwargs)
+        refusal = _merge_write_refusal(self.request) or merge_undo_refusal(self.event)
+        return super().get_context_data(event=self.event, refusal=refusal, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        _merge_write_check(request, self.event)
         try:
             duplicate = services.person_merge_undo(event=self.event, by=request.user)
         except ValidationError as exc:

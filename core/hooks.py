@@ -25,10 +25,15 @@ are discovered (the menu is declared whole in ``config/navigation.py``, which ma
   ``cases.services.employment.employment_end`` in its transaction once the job has ended;
   enforcement ends the income withholding orders at that employer as the payment file's
   termination flag does. The phrase names no employer (FVI).
-- ``person_merging``: callables ``(*, survivor, duplicate) -> None``, called by
-  ``cases.services.people.person_merge`` in its transaction before it moves the duplicate's rows
-  to the survivor: each makes its app's rows about the two fit on one person (enforcement ends
-  the older of two current federal offset certifications of one SSN and case type).
+- ``person_merging``: callables ``(*, survivor, duplicate) -> list[MergeChange]``, called by
+  ``cases.services.people.person_merge`` in its transaction (both people's rows locked) before it
+  moves the duplicate's rows to the survivor: each makes its app's rows about the two fit on one
+  person where a rule allows one row per person (a ``UniqueConstraint`` on the person), and returns
+  what it changed, field by field (``MergeChange``): the merge event records the changes and their
+  notes, and the undo puts each ``before`` back (a value changed since stays). A callable refuses
+  the merge by raising ``ValidationError`` with the reason. Enforcement ends the older of two
+  current federal offset certifications of one SSN and case type, keeps one active payee account
+  and one open bank match per account.
 """
 
 from __future__ import annotations
@@ -94,6 +99,19 @@ class Hook:
 
     def __len__(self) -> int:
         return len(self._callables)
+
+
+@dataclass(frozen=True)
+class MergeChange:
+    """One field of one row a ``person_merging`` callable changed (``before`` → ``after``, JSON
+    values) so the two people's rows fit on one person, with a note saying why for the event."""
+
+    model: str  # the model's ``_meta.label_lower``: "enforcement.payeeaccount"
+    pk: int
+    field: str
+    before: Any
+    after: Any
+    note: str
 
 
 @dataclass(frozen=True)

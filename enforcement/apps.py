@@ -8,6 +8,7 @@ class EnforcementConfig(AppConfig):
     def ready(self) -> None:
         from core.hooks import collection_reversed, employment_ended, employment_recorded, person_merging
 
+        from .services.merging import bank_matches_merging, payee_accounts_merging
         from .services.partner_kinds.new_hires import employment_recorded_withholding
         from .services.partner_kinds.offset import offset_certifications_merging, offset_held_reversed
         from .services.payments import employment_ended_withholding
@@ -18,3 +19,5 @@ class EnforcementConfig(AppConfig):
         employment_recorded.register(employment_recorded_withholding)
         employment_ended.register(employment_ended_withholding)
         person_merging.register(offset_certifications_merging)
+        person_merging.register(payee_accounts_merging)
+        person_merging.register(bank_matches_merging)

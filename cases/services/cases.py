@@ -368,6 +368,27 @@ def _parties_lock(parties: list[PartyData | Person]) -> None:
         advisory_xact_lock(name)
 
 
+MATCHED_MERGED = (
+    "A record found for this case was merged into another person's record while the case was being "
+    "opened: nothing was saved; submit it again to match the record that stayed."
+)
+
+
+def matched_people_lock(existing: dict[str, Person]) -> None:
+    """The records matching found (``_parties_resolve``), locked in id order (as a merge locks its
+    two) and read again before any is put on a case: a merge committed since matching (matching
+    reads without locks, and the SSN's turn a case opening takes is not a merge's) left one of them
+    merged away, where a case party must not be (no SSN match, search or report reaches a merged
+    record): refused, nothing saved, to be matched again. A merge that starts after this waits
+    for the opening and then moves its new participation with the rest."""
+    if not existing:
+        return
+    ids = sorted({person.pk for person in existing.values()})
+    locked = Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    if any(locked.values_list("merged_into_id", flat=True)):
+        raise ValidationError({"__all__": MATCHED_MERGED})
+
+
 def _person_entered_again(person: Person, data: PartyData) -> Person:
     """What the caseworker entered for a person already on file that the record lacks, saved on it
     (row locked; field history): the SSN when the record has none, and the family violence
@@ -464,6 +485,7 @@ def case_create(
     ]
     _parties_lock([party for _, _, party in keyed])
     existing, match_notes, routed = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
+    matched_people_lock(existing)
     case_deadline_refresh(case)
     save_with_unique_number(  # two clerks at once: the second meets the number and draws again
         case, draw=lambda: case_number_next(case.jurisdiction), field="case_number"

@@ -24,6 +24,7 @@ from .cases import (
     ProbableMatches,
     _parties_lock,
     _parties_resolve,
+    matched_people_lock,
     matching_found_attach,
     party_person,
     routed_item_create,
@@ -63,6 +64,7 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
         if any(p.pk in on_case for people in exc.matches.values() for p in people):
             raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE}) from exc
         raise
+    matched_people_lock(existing)
     if "child" in existing and existing["child"].pk in on_case:
         ended = case.participants.filter(person=existing["child"], ended_on__isnull=False).first()
         if ended is not None:  # one row per person and role (participant_unique_role): not added twice

@@ -5,22 +5,29 @@ A merge moves everything that points at the duplicate (participations, addresses
 locate attempts, FVI overrides, and the rows other apps keep about a person: payee accounts, bank
 matches, complaints) to the survivor in one transaction. The relations are found through the
 model's metadata, so a relation added later is moved too without this module knowing its app.
+Rows of which a person may have only one (an active payee account, an open bank match of an
+account, a current offset certification) are first made to fit by their app's
+``core.hooks.person_merging`` hook; what a hook changed is in the event and the undo puts it back.
 The duplicate is kept, marked ``merged_into`` the survivor, so the merge can be undone: the
 merge event on the survivor lists every row it moved, and the undo moves exactly those back.
 
 Flags combine to the stricter: the family violence indicator (42 USC 654(26)) set on either is
-set on the survivor. Two different SSNs are two people: such a merge is refused.
+set on the survivor. Two different SSNs are two people: such a merge is refused. A fact one record
+holds and the other lacks (``MERGE_FACTS``: a date of death, established paternity...) is kept;
+the same fact recorded differently on each refuses the merge.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,7 +39,8 @@ from core.models import DomainEvent
 from core.services import event_about
 from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
 
-from ..models import CaseParticipant, Person
+from ..choices import PaternityStatus
+from ..models import Case, CaseParticipant, Person
 from ..models.people import ssn_validator
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
@@ -41,6 +49,94 @@ from .person_lock import person_locked_live
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
 UNDO_WINDOW = "the same day"  # shown in refusals; the rule is the local calendar day of the merge
+
+
+@dataclass(frozen=True)
+class MergeFact:
+    """Something recorded about a person that one record may hold and the other lack (a death, a
+    legal determination): ``fields`` taken together, ``rank`` how much of it a record holds (0:
+    none). The merge keeps the most (the survivor takes the duplicate's fields when they rank
+    higher); two records holding it at the same rank with different values are two accounts of
+    one fact, and the merge is refused rather than pick one."""
+
+    label: str  # "These records differ on the <label>"
+    fields: tuple[str, ...]
+    rank: Callable[[Person], int]
+
+
+_PATERNITY_RANK: dict[str, int] = {
+    PaternityStatus.NOT_NEEDED: 0,
+    PaternityStatus.PENDING: 1,
+    PaternityStatus.ESTABLISHED: 2,
+}
+MERGE_FACTS = (
+    MergeFact("date of death", ("deceased_on",), lambda p: int(p.deceased_on is not None)),
+    # Established (a date and how: an acknowledgment, an order) outranks pending.
+    MergeFact(
+        "paternity establishment",
+        ("paternity_status", "paternity_established_on", "paternity_method"),
+        lambda p: _PATERNITY_RANK.get(p.paternity_status, 0),
+    ),
+    MergeFact(
+        "genetic test",
+        ("genetic_test_ordered_on", "genetic_test_result"),
+        lambda p: int(p.genetic_test_ordered_on is not None) + int(bool(p.genetic_test_result)),
+    ),
+    MergeFact("birth in or out of wedlock", ("born_in_wedlock",), lambda p: int(p.born_in_wedlock is not None)),
+)
+
+
+def _facts_taken(survivor: Person, duplicate: Person) -> list[MergeFact]:
+    """The facts the survivor takes from the duplicate (``MergeFact``); a conflict is refused."""
+    taken = []
+    for fact in MERGE_FACTS:
+        mine, theirs = fact.rank(survivor), fact.rank(duplicate)
+        values = [tuple(getattr(p, name) for name in fact.fields) for p in (survivor, duplicate)]
+        if theirs > mine:
+            taken.append(fact)
+        elif theirs == mine > 0 and values[0] != values[1]:
+            raise ValidationError(
+                f"These records differ on the {fact.label}: correct the record that is wrong, then merge them."
+            )
+    return taken
+
+
+def _two_roles_refuse(survivor: Person, duplicate: Person) -> None:
+    """A CP, an NCP and a child of one case are distinct people, the case itself says so: two
+    records on one case in different roles are refused (the same role on it is a duplicate entry)."""
+    rows = CaseParticipant.objects.filter(person__in=[survivor, duplicate]).values_list("case_id", "person_id", "role")
+    roles: dict[int, dict[int, set[str]]] = {}
+    for case_id, person_id, role in rows:
+        roles.setdefault(case_id, {}).setdefault(person_id, set()).add(role)
+    for case_id, on_case in roles.items():
+        if len(on_case) == 2 and on_case[survivor.pk] != on_case[duplicate.pk]:
+            number = Case.objects.filter(pk=case_id).values_list("case_number", flat=True).get()
+            raise ValidationError(
+                f"These records are two parties of case {number} in different roles: they are two people "
+                "and cannot be merged."
+            )
+
+
+def _person_field(name: str) -> models.Field:
+    return cast(models.Field, Person._meta.get_field(name))
+
+
+def _field_json(person: Person, name: str) -> Any:
+    return _person_field(name).value_to_string(person) if getattr(person, name) is not None else None
+
+
+def _row_json(row: models.Model) -> dict[str, Any]:
+    """Every column of ``row`` (attribute name → its text, None kept), for an event's data."""
+    return {
+        f.attname: None if getattr(row, f.attname) is None else f.value_to_string(row)
+        for f in row._meta.concrete_fields
+    }
+
+
+def _field_value(model: type[models.Model], attname: str, value: Any) -> Any:
+    """A column's value from its text (``_row_json``)."""
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    return None if value is None else field.to_python(value)
 
 
 def _relations():
@@ -67,21 +163,28 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         raise ValidationError("One of these records was already merged into another.")
     if survivor.ssn_index and duplicate.ssn_index and survivor.ssn_index != duplicate.ssn_index:
         raise ValidationError("These records have different SSNs: they are two people and cannot be merged.")
+    facts = _facts_taken(survivor, duplicate)
+    _two_roles_refuse(survivor, duplicate)
 
     moved: dict[str, list[int]] = {}
+    # One participation per case and role: where both records are on a case in the same role, one
+    # goes; it is recorded whole so that an undo recreates it as it was (dates, end and reason).
     dropped_participations = []
-    # A duplicate on a case where the survivor already has the same role: that participation goes
-    # (the survivor's stays); it is recorded so an undo can restore it.
-    for row in (
-        CaseParticipant.objects.filter(person=duplicate)
-        .filter(case__participants__person=survivor)
-        .values("pk", "case_id", "role")
-    ):
-        if CaseParticipant.objects.filter(person=survivor, case_id=row["case_id"], role=row["role"]).exists():
-            dropped_participations.append({"case_id": row["case_id"], "role": row["role"]})
-            CaseParticipant.objects.filter(pk=row["pk"]).delete()
-    for prepare in person_merging:  # rows of other apps that cannot simply move (core.hooks)
-        prepare(survivor=survivor, duplicate=duplicate)
+    on_case: dict[tuple[int, str], dict[int, CaseParticipant]] = {}
+    for participation in CaseParticipant.objects.filter(person__in=[survivor, duplicate]).order_by("pk"):
+        on_case.setdefault((participation.case_id, participation.role), {})[participation.person_id] = participation
+    for both in on_case.values():
+        if len(both) == 2:
+            # The current one stays (a child ended on one record is current on the other: the case
+            # still has the child); else the survivor's.
+            ended = both[survivor.pk].ended_on is not None and both[duplicate.pk].ended_on is None
+            dropped = both[survivor.pk] if ended else both[duplicate.pk]
+            dropped_participations.append(_row_json(dropped))
+            dropped.delete()
+    # Rows of other apps that cannot simply move (one row per person: core.hooks.person_merging).
+    prepared = [
+        asdict(change) for prepare in person_merging for change in prepare(survivor=survivor, duplicate=duplicate)
+    ]
     for model, field_name in _relations():
         ids = list(model._default_manager.filter(**{field_name: duplicate}).values_list("pk", flat=True))
         if ids:
@@ -97,6 +200,11 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         survivor.ssn = duplicate.ssn
         before["ssn_taken"] = True
         changed.append("ssn")
+    for fact in facts:  # what the duplicate records that the survivor lacks is kept
+        for name in fact.fields:
+            before[name] = _field_json(survivor, name)
+            setattr(survivor, name, getattr(duplicate, name))
+            changed.append(name)
     # The duplicate leaves the live records before the survivor takes its SSN: an SSN is on one live
     # record only (the unique index person_live_ssn_unique).
     duplicate.merged_into = survivor
@@ -114,13 +222,13 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
         "reason": reason,
         "moved": moved,
         "dropped_participations": dropped_participations,
+        "prepared": prepared,
         "survivor_before": before,
         "changed": changed,
     }
-    event = event_about(survivor, verb=MERGE_VERB, by=by, summary=f"{summary}: {reason}", data=data)
-    event_about(
-        duplicate, verb=MERGE_VERB, by=by, summary=f"{summary}: {reason}", data={**data, "merge_event_id": event.pk}
-    )
+    summary = f"{summary}: {reason}" + "".join(f"; {change['note']}" for change in prepared)
+    event = event_about(survivor, verb=MERGE_VERB, by=by, summary=summary, data=data)
+    event_about(duplicate, verb=MERGE_VERB, by=by, summary=summary, data={**data, "merge_event_id": event.pk})
     return event
 
 
@@ -135,6 +243,14 @@ def merge_undo_refusal(event: DomainEvent, *, on=None) -> str:
         )
     if DomainEvent.objects.filter(verb=UNDO_VERB, data__merge_event_id=event.pk).exists():
         return "This merge was already undone."
+    survivor_id = event.data["survivor_id"]
+    merged_into = Person.objects.filter(pk=survivor_id).values_list("merged_into_id", flat=True).first()
+    if merged_into:
+        # The rows this merge moved went on with the survivor: undo the later merge first.
+        return (
+            f"The record that stayed (person {survivor_id}) was merged into person {merged_into} since: "
+            "undo that merge first."
+        )
     return ""
 
 
@@ -148,12 +264,23 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     data = event.data
     survivor = Person.objects.select_for_update().get(pk=data["survivor_id"])
     duplicate = Person.objects.select_for_update().get(pk=data["duplicate_id"])
+    if survivor.merged_into_id:  # merged on while this undo waited for the row
+        raise ValidationError(merge_undo_refusal(event))
     relations = {f"{model._meta.label_lower}.{name}": (model, name) for model, name in _relations()}
     for key, ids in data["moved"].items():
         model, field_name = relations[key]
         model._default_manager.filter(pk__in=ids, **{field_name: survivor}).update(**{field_name: duplicate})
     for row in data["dropped_participations"]:
-        CaseParticipant.objects.get_or_create(case_id=row["case_id"], person=duplicate, role=row["role"])
+        if "id" not in row:  # recorded before merges kept the whole row
+            CaseParticipant.objects.get_or_create(case_id=row["case_id"], person=duplicate, role=row["role"])
+            continue
+        restored = CaseParticipant(**{name: _field_value(CaseParticipant, name, value) for name, value in row.items()})
+        restored.save(force_insert=True)
+        # created_at is set on insert (auto_now_add): the row's own is put back.
+        CaseParticipant.objects.filter(pk=restored.pk).update(
+            created_at=_field_value(CaseParticipant, "created_at", row["created_at"])
+        )
+    _prepared_undo(data.get("prepared", []))
     before = data["survivor_before"]
     if duplicate.ssn_index and not before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
         # Two live records of one SSN (a pair merged before the unique index): not to be restored.
@@ -168,6 +295,14 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
         raise ValidationError("This record's SSN is now on file for another person: the merge cannot be undone.")
     if "family_violence" in data["changed"]:
         survivor.family_violence = before["family_violence"]
+    for fact in MERGE_FACTS:
+        # A fact taken from the duplicate goes back, unless it was changed on the survivor since.
+        if fact.fields[0] in data["changed"] and all(
+            getattr(survivor, name) == getattr(duplicate, name) for name in fact.fields
+        ):
+            for name in fact.fields:
+                value = before[name]
+                setattr(survivor, name, None if value is None else _person_field(name).to_python(value))
     if before.get("ssn_taken") and survivor.ssn_index == duplicate.ssn_index:
         # The SSN the survivor took goes back (one corrected on the survivor since stays).
         survivor.ssn = ""
@@ -180,6 +315,23 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     for subject in (survivor, duplicate):
         event_about(subject, verb=UNDO_VERB, by=by, summary=summary, data={"merge_event_id": event.pk})
     return duplicate
+
+
+def _prepared_undo(prepared: list[dict[str, Any]]) -> None:
+    """What the ``person_merging`` hooks changed, put back (the rows are the duplicate's again by
+    now): a value changed since the merge stays; one that no longer fits (an account made active
+    since, on the same person) refuses the undo."""
+    for change in reversed(prepared):
+        model = apps.get_model(change["model"])
+        try:
+            with transaction.atomic():
+                model._default_manager.filter(pk=change["pk"], **{change["field"]: change["after"]}).update(
+                    **{change["field"]: change["before"]}
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                f"The merge cannot be undone: what it changed ({change['note']}) no longer fits the records."
+            ) from exc
 
 
 # A person's details ----------------------------------------------------------------------------

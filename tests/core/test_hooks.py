@@ -39,9 +39,36 @@ def test_enforcement_registers_what_a_collection_reversal_makes_moot():
 
 
 def test_enforcement_registers_what_a_person_merge_must_make_fit():
+    from enforcement.services.merging import bank_matches_merging, payee_accounts_merging
     from enforcement.services.partner_kinds.offset import offset_certifications_merging
 
-    assert offset_certifications_merging in list(hooks.person_merging)
+    registered = list(hooks.person_merging)
+    assert offset_certifications_merging in registered
+    assert payee_accounts_merging in registered
+    assert bank_matches_merging in registered
+
+
+def test_every_rule_of_one_row_per_person_is_one_the_merge_makes_fit():
+    """A merge puts two people's rows on one person: a unique constraint on a person's rows breaks
+    it unless the merge reconciles them (cases: participations; the ``person_merging`` hooks:
+    the rest). A new one fails here until it has its hook (and its name below)."""
+    from django.db.models import UniqueConstraint
+
+    from cases.models import Person
+
+    found = {
+        constraint.name
+        for rel in Person._meta.related_objects
+        if not rel.many_to_many and rel.field.name != "merged_into"
+        for constraint in rel.related_model._meta.constraints
+        if isinstance(constraint, UniqueConstraint) and rel.field.name in (constraint.fields or ())
+    }
+    assert found == {
+        "participant_unique_role",  # cases.services.people.person_merge
+        "enf_offsetcert_one_current",  # offset_certifications_merging
+        "enf_payee_one_active",  # payee_accounts_merging
+        "enf_bankmatch_open_once",  # bank_matches_merging
+    }
 
 
 def test_a_hook_registers_a_callable_once():

@@ -57,6 +57,7 @@ from cases.redaction import people_mark, whereabouts_shown
 from cases.services import CollectionItem, collections_post_batch
 from core.dates import display_date
 from core.db import advisory_xact_lock
+from core.hooks import MergeChange
 from core.legal import legal_parameter
 
 from ...choices import (
@@ -68,6 +69,7 @@ from ...choices import (
     Remedy,
 )
 from ...models import OffsetCertification, OffsetCollection
+from ..merging import rows_changed
 from ..partner_files import ExportResult, ImportContext, PartnerFileRefused, register_partner_file_kind
 
 CHUNK = 20_000
@@ -351,7 +353,7 @@ def offset_certification_export(*, by=None, on: date | None = None, **options) -
     )
 
 
-def offset_certifications_merging(*, survivor: Person, duplicate: Person) -> None:
+def offset_certifications_merging(*, survivor: Person, duplicate: Person) -> list[MergeChange]:
     """``core.hooks.person_merging``: the duplicate's certifications move to the survivor (the
     merge moves every row about a person), each still current for the SSN it was sent under, so the
     next certification deletes one sent under an SSN the survivor does not have. Two current ones
@@ -370,8 +372,14 @@ def offset_certifications_merging(*, survivor: Person, duplicate: Person) -> Non
         if (case_type, ssn_index) in latest:
             ended.append(latest[(case_type, ssn_index)])
         latest[(case_type, ssn_index)] = pk
-    if ended:
-        OffsetCertification.objects.filter(pk__in=ended).update(current=False)
+    return rows_changed(
+        OffsetCertification,
+        ended,
+        field="current",
+        before=True,
+        after=False,
+        note="offset certification {pk} ended: a later one of the same SSN and case type is current",
+    )
 
 
 # --- collections -----------------------------------------------------------------------------------
