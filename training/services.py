@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import date_in_bounds
-from core.mail import mail_outbox_send
+from core.mail import mail_link, mail_outbox_send
 from core.services import (
     event_about,
     events_bulk_record,
@@ -655,7 +655,7 @@ def _reminder_text(reminder: TrainingReminder) -> str:
         )
     return (
         f'Your required training "{reminder.course.title}" {status}.{extra}\n'
-        f"See your training: {reverse('training:my_training')}\n"
+        f"See your training: {mail_link(reverse('training:my_training'))}\n"
     )
 
 
