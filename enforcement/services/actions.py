@@ -122,6 +122,10 @@ def action_notice_issue(
     )
     action.status = ActionStatus.NOTICED
     action.next_step_on = action.contest_opens_on
+    if action.remedy == Remedy.INCOME_WITHHOLDING:  # what the notice says the employer is told, kept
+        from .withholding import notice_withholding_record
+
+        notice_withholding_record(action, on=today)
     action.full_clean()
     if not _notice_letter_deliver(action=action, by=by, on=today):
         return EnforcementAction.objects.get(pk=action.pk)  # nothing sent: nothing issued
