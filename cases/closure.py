@@ -69,8 +69,9 @@ RIGHTS_CITATION: dict[str, str] = {
 
 
 def closure_not_before(noticed_on: date) -> date:
-    """The first day the law lets the case close: 60 calendar days after the notice of intent to
-    close (45 CFR 303.11(d); ``us.closure.notice_days``). The letter prints it as such."""
+    """The 60th calendar day after the notice of intent to close (45 CFR 303.11(d)(1): notice "in
+    writing 60 calendar days prior to closure"; ``us.closure.notice_days``). Never printed: the
+    letter gives one date, ``closure_due``, the day the case may actually close."""
     return noticed_on + timedelta(days=int(legal_parameter(NOTICE_DAYS_KEY, jurisdiction="US", on=noticed_on)))
 
 
@@ -78,7 +79,10 @@ def closure_due(noticed_on: date, jurisdiction: str) -> date:
     """The date the recipient is asked to answer by and the case becomes closable (``closure_due_on``):
     the 60-day date moved to the next business day of the case's jurisdiction when it falls on a
     weekend or holiday (DOMAIN.md, ``core.business_days``): the office is closed that day, so the
-    parent who calls on the next business day is still in time. Never before the legal date."""
+    parent who calls on the next business day is still in time. Never before the legal date: the
+    regulation sets a minimum ("60 calendar days prior to closure", 303.11(d)(1)), so a later first
+    day of closure still complies. It is the one "not closed before" date the notice prints, in
+    its first sentence and its references alike."""
     return roll_forward(closure_not_before(noticed_on), jurisdiction)
 
 
@@ -116,12 +120,9 @@ def closure_notice_letter(case: Case, *, language: str | None = None) -> tuple[L
                 "",
                 _(
                     "We intend to close your child support case %(case)s. We will not close it before %(date)s, "
-                    "60 days after the date of this notice."
+                    "at least 60 days after the date of this notice."
                 )
-                % {
-                    "case": case.case_number,
-                    "date": letter_date(closure_not_before(case.closure_noticed_on), language),
-                },
+                % {"case": case.case_number, "date": due},
             ),
             (_("Why"), _(REASON_WORDS.get(reason, REASON_WORDS[ClosureReason.OTHER]))),
             (_("How to keep your case open"), keep_open),

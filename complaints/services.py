@@ -25,7 +25,7 @@ from accounts.models import User
 from core import business_days
 from core.dates import display_date, not_in_future
 from core.jobs import job_enqueue
-from core.mail import mail_outbox_send, mail_result_record
+from core.mail import mail_link, mail_outbox_send, mail_result_record
 from core.numbering import save_with_unique_number
 from core.services import acting_user, day_run_once, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
 
@@ -728,7 +728,7 @@ def _notice_email(notice: Notice) -> EmailMessage:
     complaint = notice.complaint  # read with the notice (``reminder_emails_send``'s rows)
     if complaint is None:  # reminders are always about a complaint (the rows sent are filtered so)
         raise ValueError("the notice is about no complaint")
-    link = reverse("complaints:complaint_detail", kwargs={"number": complaint.number})
+    link = mail_link(reverse("complaints:complaint_detail", kwargs={"number": complaint.number}))
     return EmailMessage(
         subject=f"Caseworks: {notice.message}", body=f"{notice.message}\n\n{link}", to=[notice.user.email]
     )

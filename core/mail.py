@@ -83,6 +83,13 @@ class MailResult:
             raise MailRelayUnavailable(self.relay_down)
 
 
+def mail_link(path: str) -> str:
+    """The absolute address of the page at ``path`` (a ``reverse()`` result) for a link in an
+    e-mail: a bare path is not a link a mail client can open. Staff and the public reach the same
+    site, so both use ``CASEWORKS_PUBLIC_BASE_URL``."""
+    return settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + path
+
+
 def mail_error_transient(exc: BaseException) -> bool:
     """Whether ``exc`` says the relay cannot take mail *now* (send again later) rather than that it
     refused this one message for good.

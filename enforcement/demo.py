@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from cases.models import Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
+from cases.models import Address, Case, CaseBalance, CaseParticipant, Obligation, Person, SupportOrder
 
 from .choices import ActionStatus, BankAccountPurpose, PetitionKind, ReferralAgency, Remedy
 from .models import BankAccount, BankMatch, EnforcementAction, Petition, SweepRun
@@ -78,6 +78,16 @@ def _ensure_delinquent_cases(*, rng, stdout) -> None:
         ncp = Person.objects.create(first_name=rng.choice(["Dale", "Marcus", "Ray", "Tomas"]), last_name=f"Demo{i}")
         cp = Person.objects.create(first_name=rng.choice(["Ana", "Beth", "Carla"]), last_name=f"Demo{i}")
         CaseParticipant.objects.create(case=case, person=ncp, role="ncp")
+        # The notices the demo issues are mailed: a notice with no address is not issued.
+        city, state, postal_code = ("Albany", "NY", "12207") if jurisdiction == "NY" else ("Sacramento", "CA", "95814")
+        Address.objects.create(
+            person=ncp,
+            line1=f"{300 + i} Hudson Ave",
+            city=city,
+            state=state,
+            postal_code=postal_code,
+            valid_from=today - timedelta(days=690),
+        )
         CaseParticipant.objects.create(case=case, person=cp, role="cp")
         order = SupportOrder.objects.create(
             case=case,

@@ -206,23 +206,38 @@ def _withholding_terms(
     """What the employer is told to withhold, for the NCP's notice (42 USC 666(b)(4)(B): the notice
     to the obligor includes the information given to the employer under (b)(6)(A)): the monthly
     total, the amount per pay period and the CCPA limit (15 USC 1673(b)), the same figures the
-    withholding order states (``iwo_figures``), on the notice date. ``None`` when there is nothing
-    to withhold (no order in force): no order would go out. Called under the letter's language."""
+    withholding order states (``iwo_figures``), on the notice date. An issued notice prints the
+    figures kept when it was issued (``notice_withholding_record``): shown again or reprinted it
+    says what was sent. One issued before they were kept (enforcement 0029) computes them on its
+    date, its past-due lines decided by the arrears it states (not by a later payment). ``None``
+    when there is nothing to withhold (no order in force): no order would go out. Called under the
+    letter's language."""
     from .services.withholding import iwo_figures, nothing_to_withhold
 
-    terms = iwo_figures(case=action.case, on=action.notice_issued_on or timezone.localdate())
-    if nothing_to_withhold(terms):
-        return None
+    if action.notice_withhold_monthly is not None:
+        per = {frequency: getattr(action, f"notice_withhold_{frequency}") for frequency in Frequency.values}
+        limit = action.notice_withhold_limit_percent
+        if not any(amount > 0 for amount in per.values()):
+            return None
+    else:
+        terms = iwo_figures(
+            case=action.case,
+            on=action.notice_issued_on or timezone.localdate(),
+            arrears_owed=action.notice_total_arrears,
+        )
+        if nothing_to_withhold(terms):
+            return None
+        per, limit = terms.per, terms.withholding_limit_percent
     text = _(
         "%(employer)s will be told to withhold %(amount)s a month from your pay for your support, or the amount "
         "below for your pay period, but never more than %(percent)s%% of your disposable earnings, and to send it "
         "to the State Disbursement Unit."
     ) % {
         "employer": ", ".join(employers) or _("Your employer"),
-        "amount": display(terms.per[Frequency.MONTHLY]),
-        "percent": terms.withholding_limit_percent,
+        "amount": display(per[Frequency.MONTHLY]),
+        "percent": limit,
     }
-    rows = [(_(label), display(terms.per[frequency])) for frequency, label in PAY_PERIODS]
+    rows = [(_(label), display(per[frequency])) for frequency, label in PAY_PERIODS]
     return (_("What your employer will withhold"), text), rows
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import date_in_bounds
 from core.jobs import job_enqueue
-from core.mail import mail_outbox_send, mail_result_record
+from core.mail import mail_link, mail_outbox_send, mail_result_record
 from core.services import (
     day_run_once,
     event_about,
@@ -663,7 +663,7 @@ def _reminder_text(reminder: TrainingReminder) -> str:
         )
     return (
         f'Your required training "{reminder.course.title}" {status}.{extra}\n'
-        f"See your training: {reverse('training:my_training')}\n"
+        f"See your training: {mail_link(reverse('training:my_training'))}\n"
     )
 
 

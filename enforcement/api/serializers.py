@@ -143,9 +143,11 @@ class CourtActionSerializer(serializers.ModelSerializer):
 
 class NoticeConflictSerializer(serializers.Serializer):
     code = serializers.ChoiceField(
-        choices=["rule_no_longer_met", "not_proposed"],
+        choices=["rule_no_longer_met", "not_proposed", "no_postal_address"],
         help_text="rule_no_longer_met: the case no longer meets the rule on the notice "
-        "date; not_proposed: the notice was already issued or the action ended.",
+        "date; not_proposed: the notice was already issued or the action ended; no_postal_address: no postal "
+        "address is on file for the noncustodial parent, nothing was sent and the action stays proposed (a work "
+        "item is opened on the case).",
     )
     detail = serializers.CharField(help_text="Why, in words (e.g. the arrears today and the rule's threshold).")
 

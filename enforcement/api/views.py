@@ -39,7 +39,7 @@ from ..choices import (
 )
 from ..filtersets import EnforcementActionApiFilterSet, PartnerFileFilterSet, PetitionFilterSet
 from ..models import CourtHearing, DisbursementExport, EnforcementAction, PartnerFile, Petition, RemedyRule
-from ..services.actions import RuleNoLongerMet, action_notice_issue
+from ..services.actions import NOT_SENT, RuleNoLongerMet, action_notice_issue, notice_not_sent
 from ..services.partner_files import (
     inbound_kinds,
     partner_file_carries_fti,
@@ -119,11 +119,15 @@ class EnforcementActionIssueNoticeAPIView(PartnerAPIView):
     """``POST /api/v1/enforcement-actions/{id}/issue-notice/``: issue the notice of a proposed action,
     through the same service as the action page. The case is checked against the rule on the notice
     date: if it no longer meets it, 409 ``{"code": "rule_no_longer_met", "detail": ...}`` and
-    nothing changes."""
+    nothing changes. With no postal address on file for the NCP nothing is sent: 409
+    ``{"code": "no_postal_address", ...}``, the action stays proposed and a work item is opened."""
 
     scope_resource = "enforcement"
     extra_error_responses = {
-        "409": ("The case no longer meets the rule, or the notice was already issued", NoticeConflictSerializer)
+        "409": (
+            "The case no longer meets the rule, the notice was already issued, or no postal address is on file",
+            NoticeConflictSerializer,
+        )
     }
 
     @extend_schema(
@@ -152,6 +156,8 @@ class EnforcementActionIssueNoticeAPIView(PartnerAPIView):
             return Response({"code": RuleNoLongerMet.code, "detail": exc.reason}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             return Response({"code": "not_proposed", "detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
+        if notice_not_sent(action):  # a work item was opened on the case
+            return Response({"code": "no_postal_address", "detail": NOT_SENT}, status=status.HTTP_409_CONFLICT)
         return Response(EnforcementActionSerializer(action).data)
 
 

@@ -94,6 +94,16 @@ class EnforcementAction(CaseScoped, models.Model):
     notice_assigned_arrears = models.DecimalField(**MONEY, null=True, blank=True)
     notice_unassigned_arrears = models.DecimalField(**MONEY, null=True, blank=True)
     notice_months_in_arrears = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    # Income withholding: what the notice tells the NCP the employer will be told to withhold (42 USC
+    # 666(b)(4)(B)), per pay period and the CCPA limit, as issued: the letter shown or reprinted later
+    # says what was sent, whatever was paid or changed since (``notice_withholding_record``; all 0:
+    # nothing to withhold on the notice date). Empty for other remedies and for notices issued
+    # before these were kept (enforcement 0029: their letter computes them, ``notices``).
+    notice_withhold_weekly = models.DecimalField(**MONEY, null=True, blank=True)
+    notice_withhold_biweekly = models.DecimalField(**MONEY, null=True, blank=True)
+    notice_withhold_semimonthly = models.DecimalField(**MONEY, null=True, blank=True)
+    notice_withhold_monthly = models.DecimalField(**MONEY, null=True, blank=True)
+    notice_withhold_limit_percent = models.PositiveSmallIntegerField(null=True, blank=True)
     contest_opens_on = models.DateField(null=True, blank=True)
     contest_ends_on = models.DateField(null=True, blank=True)
     next_step_on = models.DateField(null=True, blank=True, help_text="When the sweep moves the action on.")
@@ -132,6 +142,25 @@ class EnforcementAction(CaseScoped, models.Model):
                 condition=Q(notice_issued_on__isnull=True, notice_total_arrears__isnull=True)
                 | Q(notice_issued_on__isnull=False, notice_total_arrears__isnull=False),
                 name="enf_action_notice_has_figures",
+            ),
+            # The withholding a notice states: all of it, on an issued notice, or none.
+            models.CheckConstraint(
+                condition=Q(
+                    notice_withhold_weekly__isnull=True,
+                    notice_withhold_biweekly__isnull=True,
+                    notice_withhold_semimonthly__isnull=True,
+                    notice_withhold_monthly__isnull=True,
+                    notice_withhold_limit_percent__isnull=True,
+                )
+                | Q(
+                    notice_issued_on__isnull=False,
+                    notice_withhold_weekly__isnull=False,
+                    notice_withhold_biweekly__isnull=False,
+                    notice_withhold_semimonthly__isnull=False,
+                    notice_withhold_monthly__isnull=False,
+                    notice_withhold_limit_percent__isnull=False,
+                ),
+                name="enf_action_notice_withholding_complete",
             ),
         ]
         permissions = [

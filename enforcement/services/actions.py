@@ -89,7 +89,14 @@ def action_notice_issue(
     The case is checked again on the notice date with the sweep's own query: if it no longer meets
     the rule (paid down, closed, rule withdrawn), issuing is refused with the reason
     (``RuleNoLongerMet``) and nothing changes. The notice states the arrears on its date; the
-    figures that fired the rule stay on the action, labelled as such."""
+    figures that fired the rule stay on the action, labelled as such.
+
+    The notice is a letter to the NCP (``cases.services.letter_deliver``, as every letter to a
+    parent): mailed to the address on file, or through the confidential arrangement (FVI). With no
+    postal address on file nothing is sent, so nothing is issued: the action stays proposed (no
+    notice date, no contest window: 45 CFR 303.6(c)(2) counts from a notice the NCP can receive),
+    a "no postal address" work item is opened on the case, and the unchanged action is returned
+    (``notice_not_sent`` tells the caller)."""
     from ..rule_check import rule_check  # the sweep module imports this package
 
     action = _locked(action)
@@ -115,7 +122,13 @@ def action_notice_issue(
     )
     action.status = ActionStatus.NOTICED
     action.next_step_on = action.contest_opens_on
+    if action.remedy == Remedy.INCOME_WITHHOLDING:  # what the notice says the employer is told, kept
+        from .withholding import notice_withholding_record
+
+        notice_withholding_record(action, on=today)
     action.full_clean()
+    if not _notice_letter_deliver(action=action, by=by, on=today):
+        return EnforcementAction.objects.get(pk=action.pk)  # nothing sent: nothing issued
     action.save()
     actor: dict[str, Any] = {"by": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
     event_about(
@@ -134,24 +147,43 @@ def action_notice_issue(
             "months": str(check.months_in_arrears),
         },
     )
-    _notice_letter_record(action=action, by=by)
     return action
 
 
-def _notice_letter_record(*, action: EnforcementAction, by) -> None:
-    """The notice is a letter to the NCP: logged on the case with the address it is mailed to."""
-    from cases.services import letter_record
+NOT_SENT = (
+    "Notice not sent: no postal address on file for the noncustodial parent. The action stays proposed: "
+    "record an address, then issue the notice."
+)
+
+
+def notice_not_sent(action: EnforcementAction) -> bool:
+    """Whether ``action_notice_issue`` returned ``action`` without issuing: no postal address."""
+    return action.status == ActionStatus.PROPOSED
+
+
+def _notice_letter_deliver(*, action: EnforcementAction, by, on: date) -> bool:
+    """Send the notice (``action`` as it will be saved) to the NCP and log it on the case with the
+    address it is mailed to; with no postal address on file open a work item instead (the letter's
+    title, never a whereabouts). Whether it was sent."""
+    from cases.services import letter_deliver
 
     from ..notices import notice_letter_addressed
 
     letter, address = notice_letter_addressed(action)
-    letter_record(
-        letter=letter,
-        case=action.case,
-        person=action.case.ncp,
-        address=address,
-        reference=action.reference,
-        by=acting_user(by),
+    return bool(
+        letter_deliver(
+            letter=letter,
+            case=action.case,
+            person=action.case.ncp,
+            address=address,
+            email="",  # a notice of enforcement is mailed
+            reference=action.reference,
+            pdf_name=f"notice-{action.reference}.pdf",
+            missing_title=f"{action.get_remedy_display()} notice {action.reference}: no postal address for the "
+            "noncustodial parent (not issued)",
+            missing_key=f"enforcement-notice-unsent:{action.pk}:{on.isoformat()}",
+            by=acting_user(by),
+        )
     )
 
 

@@ -148,7 +148,7 @@ def lines_in_force(order: SupportOrder, on: date) -> list[Obligation]:
     )
 
 
-def iwo_figures(*, case: Case, on: date) -> IwoFigures:
+def iwo_figures(*, case: Case, on: date, arrears_owed: Decimal | None = None) -> IwoFigures:
     """The amounts of the order in force on ``on``, per its own frequency and restated per pay cycle.
 
     Obligation kinds map to the form's lines: current child support, past-due child support (the
@@ -161,7 +161,8 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     arrears are paid oldest first, so what it owes is its newest; ``support_unpaid_since``),
     whatever the amount. It also raises the
     CCPA limit the form states by 5 points. The past-due lines are 0 once the case's arrears are paid in
-    full (none owed: the employer must not withhold toward them), whatever the repayment line says.
+    full (none owed: the employer must not withhold toward them), whatever the repayment line says;
+    ``arrears_owed`` gives the arrears that decides it when not today's (a notice's, on its date).
     The total in the order's frequency is the sum of its lines, each rounded to the cent, and is the
     amount for a pay period of that frequency too (one figure for one cycle on one form); another
     pay cycle's amount restates the monthly total, rounded once. The time to begin withholding is
@@ -198,7 +199,8 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
         .values("total_arrears", "current_month", "unassigned_arrears", "assigned_arrears")
         .first()
     )
-    if balance and balance["total_arrears"] <= 0:
+    owed = arrears_owed if arrears_owed is not None else balance["total_arrears"] if balance else None
+    if owed is not None and owed <= 0:
         for key in PAST_DUE_AMOUNTS:
             monthly[key] = Decimal(0)
     factor = PERIODS_PER_MONTH[figures.order_frequency]
@@ -236,6 +238,18 @@ def iwo_figures(*, case: Case, on: date) -> IwoFigures:
     state = case.jurisdiction.upper()
     figures.begin_withholding_days = int(legal_parameter(f"{state.lower()}.iwo.start_days", jurisdiction=state, on=on))
     return figures
+
+
+def notice_withholding_record(action: EnforcementAction, *, on: date) -> None:
+    """Set on ``action`` (the caller saves it) the withholding its notice of ``on`` states (42 USC
+    666(b)(4)(B): the notice to the obligor includes what the employer is told): the amount per pay
+    period and the CCPA limit, ``iwo_figures`` on that date, or all 0 when there is nothing to
+    withhold. The letter shown or reprinted later prints these, not what the case owes by then."""
+    terms = iwo_figures(case=action.case, on=on)
+    nothing = nothing_to_withhold(terms)
+    for frequency in Frequency.values:  # notice_withhold_weekly … notice_withhold_monthly
+        setattr(action, f"notice_withhold_{frequency}", Decimal("0.00") if nothing else terms.per[frequency])
+    action.notice_withhold_limit_percent = terms.withholding_limit_percent
 
 
 def name_last_first(first: str, middle: str, last: str) -> str:

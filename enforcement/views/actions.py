@@ -33,11 +33,13 @@ from ..models import EnforcementAction, IncomeWithholdingOrder, LicenceIncomeChe
 from ..notices import notice_letter, notice_pdf
 from ..rule_check import rule_check
 from ..services.actions import (
+    NOT_SENT,
     action_activate,
     action_contest,
     action_contest_decide,
     action_end,
     action_notice_issue,
+    notice_not_sent,
 )
 from ..services.licence_income import (
     CHECKABLE,
@@ -155,9 +157,11 @@ class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Te
         if action.status != ActionStatus.PROPOSED:
             raise ValidationError(f"{action.reference}: the notice was already issued.")
         try:
-            action_notice_issue(action=action, by=cast(User, self.request.user))
+            issued = action_notice_issue(action=action, by=cast(User, self.request.user))
         except ValidationError as exc:
             raise ValidationError(f"{action.reference}: {' '.join(exc.messages)}") from exc
+        if notice_not_sent(issued):  # refused on its row (its work item is undone with it)
+            raise ValidationError(f"{action.reference}: {NOT_SENT}")
         return f"{action.reference} (case {action.case.case_number})"
 
 
@@ -321,7 +325,13 @@ class ActionNoticeIssueView(ActionStepView):
         return super().post(request, pk)
 
     def step(self, action, data):
-        action_notice_issue(action=action, by=self.request.user)
+        return action_notice_issue(action=action, by=self.request.user)
+
+    def get_success_message(self, result):
+        return NOT_SENT + " A work item was opened on the case." if notice_not_sent(result) else self.done_message
+
+    def get_success_level(self, result):
+        return messages.WARNING if notice_not_sent(result) else messages.SUCCESS
 
 
 class ActionContestView(ActionStepView):

@@ -1,7 +1,9 @@
-"""The notice of intent to close keeps the legal 60 days (45 CFR 303.11(d)) as the date before which
-the case will not close, and asks the recipient to answer by a business day: 60 days that end on a
-weekend or holiday move to the next business day (DOMAIN.md, ``core.business_days``), and the case is
-closable only from then (red team rtletters: "give it to us by December 25, 2026", Christmas Day)."""
+"""The notice of intent to close asks the recipient to answer by a business day: 60 days (45 CFR
+303.11(d)(1), "60 calendar days prior to closure": a minimum) that end on a weekend or holiday move to
+the next business day (DOMAIN.md, ``core.business_days``), and the case is closable only from then
+(red team rtletters: "give it to us by December 25, 2026", Christmas Day). That day is the one "not
+closed before" date the letter gives (red team rtletters: the first sentence printed the 60th day,
+a Saturday, and the references the Monday after)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from cases import services
 from cases.choices import ClosureReason
 from cases.closure import closure_due, closure_notice_letter
 from core.business_days import is_business_day
-from core.letters import letter_text
+from core.letters import letter_pdf, letter_text
 from tests.cases.factories import AddressFactory, CaseFactory
+from tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +32,9 @@ def test_the_date_a_parent_must_answer_a_closure_notice_by_is_a_business_day(wor
         outcome, case = services.case_close_request(case=case, reason=ClosureReason.LOCATION_UNKNOWN, by=worker)
     assert outcome == "noticed"
     text = letter_text(closure_notice_letter(case, language="en")[0])
-    # then: the legal date stays; the day to answer by (and to close from) is Monday 28 December
-    assert "We will not close it before December 25, 2026, 60 days after the date of this notice." in text
+    # then: the day to answer by and to close from is Monday 28 December, and the letter gives no other
+    assert "We will not close it before December 28, 2026, at least 60 days after the date of this notice." in text
+    assert "December 25" not in text
     assert "give it to us by December 28, 2026" in text and "December 25, 2026. Call us" not in text
     assert case.closure_due_on == date(2026, 12, 28) and is_business_day(case.closure_due_on, case.jurisdiction)
     # and the case may not be closed on the holiday, nor before the parent's last day
@@ -52,3 +56,19 @@ def test_the_date_a_parent_must_answer_a_closure_notice_by_is_a_business_day(wor
 )
 def test_closure_due_rolls_in_the_cases_jurisdiction(noticed_on, jurisdiction, expected):
     assert closure_due(noticed_on, jurisdiction) == expected
+
+
+def test_the_notice_gives_one_not_closed_before_date(worker):
+    """Noticed on Tuesday 8 December 2026, the 60th day is Saturday 6 February 2027 and the case is
+    closable from Monday 8 February: the first sentence and the references both say February 8."""
+    case = CaseFactory(caseworker=worker)
+    AddressFactory(person=case.cp, line1="41 Quail Street", city="Albany", postal_code="12210")
+    with time_machine.travel(datetime(2026, 12, 8, 15, 0, tzinfo=UTC), tick=False):
+        outcome, case = services.case_close_request(case=case, reason=ClosureReason.LOCATION_UNKNOWN, by=worker)
+    assert outcome == "noticed"
+    case.refresh_from_db()
+    assert case.closure_due_on == date(2027, 2, 8)
+    text = pdf_text(letter_pdf(closure_notice_letter(case)[0]))
+    assert "Not closed before February 8, 2027" in text
+    assert "We will not close it before February 8, 2027, at least 60 days after the date of this notice." in text
+    assert "February 6, 2027" not in text, text

@@ -58,7 +58,7 @@ def _ncp(case):
 @pytest.fixture
 def noticed(make_user):
     """A passport-denial notice issued to an NCP with a mailing address on file."""
-    case = delinquent_case(unassigned="3000.00")
+    case = delinquent_case(unassigned="3000.00", ncp_address=False)
     ncp = _ncp(case)
     ncp.first_name, ncp.last_name = "Minh", "Nguyễn"
     ncp.save()
@@ -158,7 +158,7 @@ def test_issuing_a_notice_logs_the_letter_with_the_address_printed(noticed):
 
 
 def test_a_notice_to_an_fvi_ncp_logs_the_arrangement_and_no_address(make_user):
-    case = delinquent_case(unassigned="3000.00")
+    case = delinquent_case(unassigned="3000.00", ncp_address=False)
     ncp = _ncp(case)
     ncp.family_violence = True
     ncp.save()

@@ -43,7 +43,7 @@ def test_public_form_switches_to_spanish(page, live_server):
 
 
 def test_case_page_letter_log_and_returned_mail(sign_in, live_server, make_user):
-    case = delinquent_case(unassigned="3000.00")
+    case = delinquent_case(unassigned="3000.00", ncp_address=False)
     ncp = case.participants.get(role="ncp").person
     AddressFactory(person=ncp, line1="12 Elm Street", city="Albany", postal_code="12207")
     sweep_run_inline(as_of=AS_OF)

@@ -22,7 +22,7 @@ from enforcement.models import EnforcementAction
 from enforcement.notices import notice_letter
 from enforcement.services.actions import action_notice_issue
 from enforcement.services.sweep import sweep_run_inline
-from tests.cases.factories import case_with_order
+from tests.cases.factories import AddressFactory, case_with_order
 from tests.cases.test_ledger_services import post
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,7 @@ ON = date(2026, 11, 23)
 def test_delinquent_since_agrees_with_the_months_in_arrears_on_the_same_notice():
     # given: $500 a month due since 1 February 2024 (the factory's order), $500 paid in all
     case = case_with_order(monthly=Decimal("500.00"))
+    AddressFactory(person=case.ncp, line1="10 Court Street", city="Albany", postal_code="12207")
     services.charges_accrue(through=ON)
     for n, (received, amount) in enumerate([(date(2024, 6, 3), "300.00"), (date(2025, 3, 3), "200.00")]):
         post(case, amount, f"CHK-{n}", source="direct_payment", received_on=received, posted_on=received)
