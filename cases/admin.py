@@ -408,7 +408,7 @@ class CollectionAdmin(FtiAdminMixin, WhereaboutsAdminMixin, MoneyAdmin):
     )
     list_filter = ("status", "source", "received_via")
     search_fields = ("source_reference", "case_number_received", "batch_reference")
-    raw_id_fields = ("case", "employer")
+    raw_id_fields = ("case", "employer", "agency")
 
 
 @admin.register(Allocation)

@@ -1109,10 +1109,11 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
                 former_to_family[received_on],
             )
             family = ZERO
+            reference = f"GEN-{seed}-{case_id}-{month:%Y%m}-{n}"
             collections.append(
                 (
                     collection_id,
-                    f"GEN-{seed}-{case_id}-{month:%Y%m}-{n}",
+                    reference,
                     case_id,
                     number,
                     amount,
@@ -1124,6 +1125,7 @@ def _case_history(plan: _Plan, case: _Case, out: tuple, collection_id: int, accr
                     policy,
                     ReceivedVia.GENERATOR,
                     collection_content_hash(case_number=number, amount=amount, received_on=received_on, source=source),
+                    Collection.reference_key_of(reference),
                 )
             )
             add_entry(

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 
 from core.models import AuditedModel, RestrictedQuerySet, staff_reference
 
@@ -42,14 +42,35 @@ REVERSAL_PREFIX = "Reversal: "
 
 
 class Collection(AuditedModel):
-    """Money received, recorded once per source reference; held with a reason when it cannot be
-    identified or distributed (never dropped)."""
+    """Money received, recorded once per sender and source reference; held with a reason when it
+    cannot be identified or distributed (never dropped).
+
+    A receipt's identity is who sent it (``agency``: the partner whose API key posted it; none for
+    the office's own channels — the desk, payment and partner files, generated history) and its
+    reference compared without regard to letter case (``reference_key``). Two partners may send
+    the same reference (payroll systems build it from the case number and the pay date): they are
+    two receipts. A file's reference names its employer itself (``enforcement`` builds it from the
+    company id)."""
 
     # A collection posted again under its source reference: its live allocations, set by the
     # ledger's replay read (cases.services.ledger) for the result it returns; never stored.
     replayed_allocations: list[Allocation]
 
-    source_reference = models.CharField(max_length=64, unique=True)
+    source_reference = models.CharField(max_length=64)  # as the sender typed it (shown, searched)
+    # The reference as the identity compares it (``reference_key_of``: casefolded, which may
+    # lengthen a reference up to three times). Null only on a receipt posted before references
+    # were compared without regard to case that repeats an earlier one in another case
+    # (cases migration 0034): the earlier one answers for the reference.
+    reference_key = models.CharField(max_length=192, null=True, blank=True, editable=False)
+    agency = models.ForeignKey(
+        "accounts.PartnerAgency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collections",
+        db_index=False,  # rows found by reference_key first (the identity's index)
+        help_text="The partner whose API key posted it; empty for the desk, files and generated history.",
+    )
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="collections", db_index=False
     )  # (case, received_on) serves it
@@ -75,7 +96,16 @@ class Collection(AuditedModel):
 
     class Meta:
         ordering = ["-received_on", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="collection_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="collection_amount_positive"),
+            # One receipt per sender and reference (the office's own channels are one sender). The
+            # reference leads: the desk looks a reference up across every sender.
+            models.UniqueConstraint(
+                "reference_key",
+                Coalesce("agency", models.Value(0), output_field=models.BigIntegerField()),
+                name="collection_sender_reference_unique",
+            ),
+        ]
         indexes = [
             models.Index(fields=["case", "received_on"]),
             models.Index(fields=["status", "received_on"]),
@@ -95,7 +125,21 @@ class Collection(AuditedModel):
     def save(self, *args, **kwargs):
         if self.collected_on is None:  # the received date when nothing earlier is known
             self.collected_on = self.received_on
+        if self._state.adding and self.reference_key is None:
+            self.reference_key = self.reference_key_of(self.source_reference)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def reference_key_of(reference: str) -> str:
+        """A reference as a receipt's identity compares it: "ded-1", "DED-1" and "Ded-1" are one
+        reference (casefold, Unicode's caseless matching; the payment search ignores case too)."""
+        return reference.strip().casefold()
+
+    @classmethod
+    def office_receipts_q(cls, references: list[str]) -> models.Q:
+        """The office's own receipts (files, the desk: no partner agency) of these references, found
+        as the identity compares them, through its index."""
+        return models.Q(reference_key__in=[cls.reference_key_of(r) for r in references], agency__isnull=True)
 
     @classmethod
     def scope_filter(cls, user, action: str):

@@ -25,7 +25,7 @@ from django.db.models import Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import PartnerAgency, User
 from core.business_days import add_business_days
 from core.db import ledger_writer, rows_insert
 from core.legal import legal_parameter, legal_parameters_read_once
@@ -372,8 +372,9 @@ COLLECTION_COLUMNS = (
     "overpayment_policy",
     "received_via",
     "content_hash",
+    "reference_key",  # Collection.reference_key_of(source_reference)
 )
-BATCH_COLLECTION_COLUMNS = (*COLLECTION_COLUMNS, "employer_id", "batch_reference", "created_by_id")
+BATCH_COLLECTION_COLUMNS = (*COLLECTION_COLUMNS, "employer_id", "batch_reference", "created_by_id", "agency_id")
 ALLOCATION_COLUMNS = ("collection_id", "case_id", "bucket", "payee", "amount", "allocated_on", "obligation_kind")
 ENTRY_COLUMNS = (
     "case_id",
@@ -517,14 +518,22 @@ def collection_post(
     batch_reference: str = "",
     posted_on: date | None = None,
     collected_on: date | None = None,
+    agency: PartnerAgency | None = None,
 ) -> CollectionResult:
-    """Record a collection once per source reference and distribute it (42 USC 657).
+    """Record a collection once per sender and source reference and distribute it (42 USC 657).
 
-    An exact replay returns the first receipt (``created=False``) and writes nothing; the same
-    reference with different content raises ``CollectionConflict``. An unknown or closed case, or
-    an explicit ``hold_reason``, holds the whole collection (never dropped). The family's share
-    becomes a pending disbursement due 2 business days after receipt (42 USC 654b(c)).
-    Field errors name the field (``amount``, ``received_on`` …). A batch of one: see
+    The sender is ``agency``, the partner whose API key posted it, or the office (its desk, files
+    and tools) when none; references compare without regard to letter case
+    (``Collection.reference_key_of``). An exact replay — the same sender's reference again with the
+    same content — returns the first receipt (``created=False``) and writes nothing; the same
+    sender's reference with different content raises ``CollectionConflict``. Another partner's
+    receipt of the same reference is another receipt. The desk (``received_via`` form) compares
+    its reference with every sender's: a reference any sender already posted is answered as a
+    replay or a conflict (a clerk keying a payment a partner already sent is not posting it twice).
+
+    An unknown or closed case, or an explicit ``hold_reason``, holds the whole collection (never
+    dropped). The family's share becomes a pending disbursement due 2 business days after receipt
+    (42 USC 654b(c)). Field errors name the field (``amount``, ``received_on`` …). A batch of one: see
     ``collections_post_batch``.
 
     ``collected_on`` is the date of collection (42 USC 654b(c)(1); 45 CFR 302.51(a)(4): the day
@@ -546,7 +555,7 @@ def collection_post(
         batch_reference=batch_reference,
         collected_on=collected_on,
     )
-    cleaned = _cleaned_item(item)
+    cleaned = _cleaned_item(item, agency=agency)
     return _post_cleaned([cleaned], on=posted_on or timezone.localdate(), by=by, actor_label=actor_label)[0]
 
 
@@ -557,6 +566,7 @@ def collections_post_batch(
     actor_label: str = "",
     posted_on: date | None = None,
     counties: Sequence[str] | None = None,
+    agency: PartnerAgency | None = None,
 ) -> list[CollectionResult]:
     """Post many collections in one transaction, with the rules of ``collection_post`` item by
     item in order (two payments to one case see each other), in a fixed number of statements
@@ -569,6 +579,8 @@ def collections_post_batch(
     ``ValidationError`` keyed ``items[<index>].<field>`` and nothing is written; a reference
     already received with other content raises ``CollectionConflict``. Results come in the
     items' order; a replay (in the database or earlier in the batch) is ``created=False``.
+    ``agency``: the partner whose key sent the batch (its references are its own), as for
+    ``collection_post``.
 
     ``counties``: the counties whose cases the sender may reach (a county partner key's file;
     ``None``: every county). A case elsewhere is unknown to the batch: its collection is held as an
@@ -579,7 +591,7 @@ def collections_post_batch(
     cleaned_items = []
     for index, item in enumerate(items):
         try:
-            cleaned_items.append(_cleaned_item(item))
+            cleaned_items.append(_cleaned_item(item, agency=agency))
         except ValidationError as exc:
             errors.update({f"items[{index}].{name}": messages[0] for name, messages in exc.message_dict.items()})
     if errors:
@@ -591,9 +603,11 @@ def collections_post_batch(
     )
 
 
-def _cleaned_item(item: CollectionItem) -> dict:
+def _cleaned_item(item: CollectionItem, *, agency: PartnerAgency | None) -> dict:
     cleaned = _validated(item)
     cleaned["employer"] = item.employer
+    cleaned["agency_id"] = agency.pk if agency is not None else None
+    cleaned["identity"] = (cleaned["agency_id"], Collection.reference_key_of(cleaned["source_reference"]))
     cleaned["content_hash"] = collection_content_hash(
         case_number=cleaned["case_number"],
         amount=cleaned["amount"],
@@ -616,11 +630,32 @@ def _post_cleaned(
         return _post_batch(items, on=on, by=by, actor_label=actor_label, counties=counties)
 
 
-def _existing_collections(references: list[str]) -> dict[str, Collection]:
-    found: dict[str, Collection] = {}
-    for start in range(0, len(references), LOOKUP_CHUNK):
-        for collection in Collection.objects.filter(source_reference__in=references[start : start + LOOKUP_CHUNK]):
-            found[collection.source_reference] = collection
+# A receipt's identity: the partner agency that sent it (None: the office) and its reference key.
+Identity = tuple[int | None, str]
+
+
+def _identity(collection: Collection) -> Identity:
+    assert collection.reference_key is not None  # set on every receipt this service writes
+    return (collection.agency_id, collection.reference_key)
+
+
+def _existing_collections(items: list[dict]) -> dict[Identity, Collection]:
+    """The receipts already recorded under the items' identities; for a desk item, under its
+    reference from any sender when the office has none (the desk's own first: the oldest)."""
+    keys = sorted({item["identity"][1] for item in items})
+    by_identity: dict[Identity, Collection] = {}
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = Collection.objects.filter(reference_key__in=keys[start : start + LOOKUP_CHUNK]).order_by("pk")
+        for collection in chunk:
+            by_identity.setdefault(_identity(collection), collection)
+    found: dict[Identity, Collection] = {}
+    for item in items:
+        identity = item["identity"]
+        first = by_identity.get(identity)
+        if first is None and item["received_via"] == ReceivedVia.FORM:
+            first = next((c for (_, key), c in by_identity.items() if key == identity[1]), None)
+        if first is not None:
+            found[identity] = first
     if found:
         allocations: dict[int, list[Allocation]] = defaultdict(list)
         for allocation in Allocation.objects.filter(
@@ -753,8 +788,8 @@ class _BatchPlan:
     (unsaved) with their distributions, the balances already moved in memory, and the cases whose
     collections are distributed afterwards by redistribution (``redistribute_from``)."""
 
-    existing: dict[str, Collection]
-    seen: dict[str, dict]
+    existing: dict[Identity, Collection]
+    seen: dict[Identity, dict]
     cases: dict[str, Case]
     balances: dict[int, CaseBalance]
     spells: SpellMap
@@ -786,20 +821,21 @@ def _post_batch(
     return _batch_results(items, plan, allocations_of)
 
 
-def _fresh_items(items: list[dict], existing: dict[str, Collection]) -> tuple[list[dict], dict[str, dict]]:
-    """The items that create a collection (the first of each new reference), and the first item of
-    each reference; a repeated reference with other content is a conflict (nothing is posted)."""
+def _fresh_items(items: list[dict], existing: dict[Identity, Collection]) -> tuple[list[dict], dict[Identity, dict]]:
+    """The items that create a collection (the first of each new identity), and the first item of
+    each identity; a repeated identity with other content is a conflict (nothing is posted)."""
     fresh: list[dict] = []
-    seen: dict[str, dict] = {}
+    seen: dict[Identity, dict] = {}
     for item in items:
-        reference = item["source_reference"]
-        first = existing.get(reference) or seen.get(reference)
+        identity = item["identity"]
+        first = existing.get(identity) or seen.get(identity)
         if first is None:
-            seen[reference] = item
+            seen[identity] = item
             fresh.append(item)
             continue
         first_hash = first.content_hash if isinstance(first, Collection) else first["content_hash"]
         if first_hash != item["content_hash"]:
+            reference = item["source_reference"]
             raise CollectionConflict(f"Source reference {reference!r} was already received with different content.")
     return fresh, seen
 
@@ -809,7 +845,7 @@ def _batch_plan(
 ) -> _BatchPlan:
     from .ledger_closed_month import closed_months_read
 
-    existing = _existing_collections([item["source_reference"] for item in items])
+    existing = _existing_collections(items)
     fresh, seen = _fresh_items(items, existing)
     numbers = {item["case_number"] for item in fresh if item["case_number"]}
     if counties is not None and numbers:  # a case outside the sender's reach is unknown to it
@@ -848,6 +884,8 @@ def _batch_plan(
         plan.collections.append(
             Collection(
                 source_reference=item["source_reference"],
+                reference_key=item["identity"][1],
+                agency_id=item["agency_id"],
                 case=case,
                 case_number_received=item["case_number"],
                 amount=item["amount"],
@@ -926,9 +964,9 @@ def _plan_item(
     return distribution
 
 
-def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, list[Allocation]]:
+def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[Identity, list[Allocation]]:
     """Write the plan: collections, allocations, ledger entries, disbursements, balances and
-    events in bulk, then the redistributions. Returns each new reference's allocations."""
+    events in bulk, then the redistributions. Returns each new receipt's allocations."""
     from .ledger_redistribute import allocation_entry_rows
 
     collections = plan.collections
@@ -947,7 +985,7 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
         collection.pk, collection.posted_at = pk, posted_at
         collection._state.adding = False
 
-    allocations_of: dict[str, list[Allocation]] = {}
+    allocations_of: dict[Identity, list[Allocation]] = {}
     allocations: list[Allocation] = []
     entries: list[tuple] = []
     disbursements: list[tuple] = []
@@ -974,7 +1012,7 @@ def _batch_write(plan: _BatchPlan, *, on: date, by: User | None) -> dict[str, li
             disbursement = _family_disbursement(collection=collection, case=case, distribution=distribution)
             if disbursement is not None:
                 disbursements.append(disbursement)
-        allocations_of[collection.source_reference] = mine
+        allocations_of[_identity(collection)] = mine
         if (
             case is not None
             and case.pk in plan.redistribute_from
@@ -1028,7 +1066,7 @@ def _collection_event(collection: Collection, case: Case | None) -> tuple:
 
 
 def _batch_redistribute(
-    plan: _BatchPlan, allocations_of: dict[str, list[Allocation]], *, on: date, by: User | None
+    plan: _BatchPlan, allocations_of: dict[Identity, list[Allocation]], *, on: date, by: User | None
 ) -> None:
     from .ledger_redistribute import case_redistribute
 
@@ -1048,25 +1086,25 @@ def _batch_redistribute(
         )
         for collection in plan.collections:
             if collection.pk in done:
-                allocations_of[collection.source_reference] = done[collection.pk]
+                allocations_of[_identity(collection)] = done[collection.pk]
                 collection.refresh_from_db(fields=["hold_reason", "overpayment_policy"])
 
 
 def _batch_results(
-    items: list[dict], plan: _BatchPlan, allocations_of: dict[str, list[Allocation]]
+    items: list[dict], plan: _BatchPlan, allocations_of: dict[Identity, list[Allocation]]
 ) -> list[CollectionResult]:
-    """One result per item, in order: created, or a replay of the collection its reference names."""
-    created = {collection.source_reference: collection for collection in plan.collections}
+    """One result per item, in order: created, or a replay of the collection its identity names."""
+    created = {_identity(collection): collection for collection in plan.collections}
     results = []
     for item in items:
-        reference = item["source_reference"]
-        if reference in plan.existing:
-            first = plan.existing[reference]
+        identity = item["identity"]
+        if identity in plan.existing:
+            first = plan.existing[identity]
             results.append(CollectionResult(first, created=False, allocations=first.replayed_allocations))
-        else:  # the batch's first item with this reference created it; a repeat is a replay of it
+        else:  # the batch's first item with this identity created it; a repeat is a replay of it
             results.append(
                 CollectionResult(
-                    created[reference], created=plan.seen[reference] is item, allocations=allocations_of[reference]
+                    created[identity], created=plan.seen[identity] is item, allocations=allocations_of[identity]
                 )
             )
     return results

@@ -260,6 +260,7 @@ def _post_month(states: dict[int, _State], month: date, last_day: date, seed: in
                     collection_content_hash(
                         case_number=state.case_number, amount=amount, received_on=received_on, source=source
                     ),
+                    Collection.reference_key_of(reference),
                 )
             )
             lines.append((case_id, result))

@@ -215,7 +215,7 @@ def _reach_held(payment_file: PaymentFile, refs: list[str], known: set[str]) -> 
         collection
         for start in range(0, len(refs), 2000)
         for collection in Collection.objects.select_for_update().filter(
-            source_reference__in=refs[start : start + 2000],
+            Collection.office_receipts_q(refs[start : start + 2000]),
             status=CollectionStatus.HELD,
             case__isnull=True,
             hold_reason=HOLD_UNKNOWN_CASE,
@@ -260,7 +260,7 @@ def _post_all(
     seen: set[str] = set()
     for start in range(0, len(refs), 2000):
         seen.update(
-            Collection.objects.filter(source_reference__in=refs[start : start + 2000]).values_list(
+            Collection.objects.filter(Collection.office_receipts_q(refs[start : start + 2000])).values_list(
                 "source_reference", flat=True
             )
         )

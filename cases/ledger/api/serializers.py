@@ -57,7 +57,11 @@ class CollectionFieldsSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     received_on = serializers.DateField()
     source = serializers.ChoiceField(choices=CollectionSource.choices)
-    source_reference = serializers.CharField(max_length=64)
+    source_reference = serializers.CharField(
+        max_length=64,
+        help_text="Your agency's idempotency key for this payment: the same reference again (in any letter case) "
+        "is a replay of your first receipt, never another agency's.",
+    )
     collected_on = serializers.DateField(
         required=False,
         help_text="Date of collection (45 CFR 302.51(a)(1)): the day the employer withheld it or another state "

@@ -64,13 +64,16 @@ class CollectionPostingAPIView(PartnerAPIView):
     """What both posting endpoints share: the scope, the documented 409 and the error mapping."""
 
     scope_resource = "collections"
-    extra_error_responses = {"409": ("A source reference was already received with different content", ErrorSerializer)}
+    extra_error_responses = {
+        "409": ("This agency already sent the source reference with different content", ErrorSerializer)
+    }
 
     def post_collections(self, post):
-        """Run ``post(actor_label)``; a conflict is a 409 response, a service ValidationError a 400."""
+        """Run ``post(actor_label, agency)`` (the key's agency: the sender whose references these
+        are); a conflict is a 409 response, a service ValidationError a 400."""
         agency = getattr(self.request.user, "agency", None)
         try:
-            return post(f"API: {agency}" if agency else "API")
+            return post(f"API: {agency}" if agency else "API", agency)
         except CollectionConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except ValidationError as exc:
@@ -116,11 +119,22 @@ COLLECTION_EXAMPLES = [
 ]
 
 
+# What a partner's programmer must know of ``source_reference`` (the OpenAPI descriptions of both
+# posting endpoints).
+REFERENCE_IDENTITY = (
+    "`source_reference` is the idempotency key of the sending agency: every key of one partner agency "
+    "shares its references (a rotated key keeps them), and another agency's receipt of the same "
+    "reference is another receipt, never a replay of it. References compare without regard to letter "
+    "case: `ded-1` and `DED-1` are one reference."
+)
+
+
 class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
     """``GET /api/v1/collections/`` (scope ``collections:read``) — the collections of the key's
     counties' cases, newest first; page or cursor pages (issue 17.3). ``POST`` (``collections:write``)
-    — 201 with the allocations on first receipt, 200 with the same body on an exact replay, 409 when
-    the reference comes again with different content."""
+    — 201 with the allocations on first receipt, 200 with the same body on an exact replay (the
+    same agency's reference again, in any letter case, with the same content), 409 when the
+    agency's reference comes again with different content. Another agency's reference is its own."""
 
     serializer_class = CollectionListSerializer
     filterset_class = CollectionApiFilterSet
@@ -145,12 +159,15 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
         return self.get_paginated_response(collection_rows_represent(page))
 
     @extend_schema(
-        description="201 with the allocations on first receipt, 200 with the same body on an exact replay, 409 "
-        "when the reference comes again with different content.",
+        description="201 with the allocations on first receipt, 200 with the same body on an exact replay (this "
+        "agency sent the reference before with the same content), 409 when this agency's reference comes again "
+        "with different content. " + REFERENCE_IDENTITY,
         request=CollectionInSerializer,
         responses={
             201: OpenApiResponse(CollectionOutSerializer, description="Recorded and distributed (or held)"),
-            200: OpenApiResponse(CollectionOutSerializer, description="An exact replay: the first receipt"),
+            200: OpenApiResponse(
+                CollectionOutSerializer, description="An exact replay: this agency's first receipt of the reference"
+            ),
         },
     )
     def post(self, request, *args, **kwargs):
@@ -158,7 +175,7 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
 
-        def post(actor_label):
+        def post(actor_label, agency):
             result = collection_post(
                 case_number=data["case_number"],
                 amount=data["amount"],
@@ -168,6 +185,7 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
                 received_via=ReceivedVia.API,
                 actor_label=actor_label,
                 collected_on=data.get("collected_on"),
+                agency=agency,
             )
             body = CollectionOutSerializer(result.collection, context={"allocations": result.allocations}).data
             return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
@@ -177,9 +195,10 @@ class CollectionCreateAPIView(CollectionPostingAPIView, PartnerGenericAPIView):
 
 class CollectionBatchAPIView(CollectionPostingAPIView):
     """``POST /api/v1/collections/batch/`` — up to 1,000 collections in one request, all or
-    nothing: posted in order with the rules of ``POST /api/v1/collections/`` (an exact replay comes
-    back with ``created: false``), 400 naming the item (``items.<index>.<field>``) and nothing
-    written when any item is invalid, 409 when a reference comes again with different content."""
+    nothing: posted in order with the rules of ``POST /api/v1/collections/`` (an exact replay of
+    the agency's own reference comes back with ``created: false``), 400 naming the item
+    (``items.<index>.<field>``) and nothing written when any item is invalid, 409 when the agency's
+    reference comes again with different content."""
 
     @extend_schema(
         request=CollectionBatchInSerializer,
@@ -187,15 +206,16 @@ class CollectionBatchAPIView(CollectionPostingAPIView):
             201: OpenApiResponse(CollectionBatchOutSerializer, description="At least one item recorded"),
             200: OpenApiResponse(CollectionBatchOutSerializer, description="Every item was a replay"),
         },
-        description=f"At most {BATCH_MAX_ITEMS} items.",
+        description=f"At most {BATCH_MAX_ITEMS} items, each with the rules of POST /api/v1/collections/. "
+        + REFERENCE_IDENTITY,
     )
     def post(self, request, *args, **kwargs):
         incoming = CollectionBatchInSerializer(data=request.data, context={"user": request.user})
         incoming.is_valid(raise_exception=True)
         items = [CollectionItem(received_via=ReceivedVia.API, **data) for data in incoming.validated_data["items"]]
 
-        def post(actor_label):
-            results = collections_post_batch(items, actor_label=actor_label)
+        def post(actor_label, agency):
+            results = collections_post_batch(items, actor_label=actor_label, agency=agency)
             body = {
                 "results": [
                     CollectionBatchResultSerializer(

@@ -461,7 +461,7 @@ def _received_before(parsed: list[tuple]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(collections), 1000):
         found.update(
-            Collection.objects.filter(source_reference__in=collections[start : start + 1000]).values_list(
+            Collection.objects.filter(Collection.office_receipts_q(collections[start : start + 1000])).values_list(
                 "source_reference", flat=True
             )
         )
