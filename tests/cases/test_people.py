@@ -34,12 +34,12 @@ def _on_file(county="Albany", **fields):
     return person
 
 
-def _open(worker, cp, ncp, child, **kw):
+def _open(worker, cp, ncp, child, received_on=date(2026, 11, 2), **kw):
     return services.case_create(
         county="Albany",
         jurisdiction="NY",
         assistance_status="never",
-        application_received_on=date(2026, 11, 2),
+        application_received_on=received_on,
         opened_on=date(2026, 11, 3),
         cp=cp,
         ncp=ncp,
@@ -76,8 +76,8 @@ def test_reentering_an_existing_family_reuses_the_people_by_ssn(worker):
     # given a family already on a case
     first = _open(worker, *_family())
     people = Person.objects.count()
-    # when the same parents and child are entered for a second case
-    second = _open(worker, *_family())
+    # when the same parents and child are entered for a second case (another application)
+    second = _open(worker, *_family(), received_on=date(2026, 11, 3))
     # then no new person is created: the SSN match through the blind index is the same person
     assert Person.objects.count() == people == 3
     assert second.cp == first.cp and second.ncp == first.ncp and second.children == first.children
@@ -136,7 +136,7 @@ def test_an_fvi_flag_entered_for_an_existing_person_is_kept(worker):
     assert not first.cp.family_violence
     cp, ncp, child = _family()
     cp.family_violence = True
-    second = _open(worker, cp, ncp, child)
+    second = _open(worker, cp, ncp, child, received_on=date(2026, 11, 3))
     assert second.cp.pk == first.cp.pk and Person.objects.get(pk=first.cp.pk).family_violence
 
 

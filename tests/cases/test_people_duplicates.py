@@ -32,12 +32,12 @@ def _on_file(**fields):
     return person
 
 
-def _open(worker, cp, ncp=None, child=None):
+def _open(worker, cp, ncp=None, child=None, received_on=date(2026, 11, 2)):
     return services.case_create(
         county="Albany",
         jurisdiction="NY",
         assistance_status="never",
-        application_received_on=date(2026, 11, 2),
+        application_received_on=received_on,
         opened_on=date(2026, 11, 3),
         cp=cp,
         ncp=ncp or services.PartyData("Hugo", "Reyes", date(1985, 1, 30), "123456781"),
@@ -79,7 +79,7 @@ def test_the_next_entry_with_that_ssn_finds_the_picked_record(worker):
     existing = _on_file(first_name="Maria", last_name="Nunez")
     _open(worker, services.PartyData("Maria", "Nunez", BORN, "123456780", existing_person_id=existing.pk))
     # next application: same SSN, birth date not on the form (optional for parents)
-    again = _open(worker, services.PartyData("Maria", "Nunez", None, "123456780"))
+    again = _open(worker, services.PartyData("Maria", "Nunez", None, "123456780"), received_on=date(2026, 11, 3))
     assert again.cp == existing
     assert Person.objects.filter(first_name="Maria", last_name="Nunez", merged_into=None).count() == 1
 
