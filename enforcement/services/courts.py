@@ -228,9 +228,20 @@ def _paternity_established_by_court(petition: Petition, *, by: User) -> None:
 def hearing_schedule(
     *, petition: Petition, scheduled_for: datetime, by: User, court_part: str = "", judge: str = ""
 ) -> CourtHearing:
+    """Schedule a hearing on an open petition. The same hearing again (the same time, part and judge,
+    still to be held: a double-clicked form, a resent POST) is refused under the petition's lock."""
     petition = _open(petition)
     hearing = CourtHearing(
         petition=petition, scheduled_for=scheduled_for, court_part=court_part[:80], judge=judge[:120]
+    )
+    row_repeat_refuse(
+        row=hearing,
+        parent=petition,
+        locked=True,  # by ``_open``
+        fields=("petition", "scheduled_for", "court_part", "judge", "result"),
+        window=None,  # two hearings of one petition at the same minute are one hearing, whenever entered
+        message=f"This hearing is already scheduled ({timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}): "
+        "nothing was added again.",
     )
     return saved_with_event(
         hearing,
