@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.db import jit_off_in_transaction
-from core.services import event_about, saved_with_event
+from core.services import acting_user, event_about, row_repeat_refuse, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
 from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
@@ -185,10 +185,21 @@ def criterion_population(*, criterion: str, start: date, end: date):
     raise ValueError(f"Unknown criterion {criterion!r}")
 
 
+@transaction.atomic
 def review_create(*, title: str, period_start: date, period_end: date, sample_size: int, seed: int, by: User) -> Review:
+    """Open a self-assessment review (45 CFR 308.1). The same review opened again by the same person
+    a moment later (a double-clicked form) is refused."""
     review = Review(
         title=title, period_start=period_start, period_end=period_end, sample_size=sample_size, seed=seed, created_by=by
     )
+    if acting_user(by) is not None:
+        row_repeat_refuse(
+            row=review,
+            parent="quality.review_create",
+            fields=("title", "period_start", "period_end", "sample_size", "seed", "created_by"),
+            at="created_at",
+            message="This review was just opened: nothing was added again.",
+        )
     return saved_with_event(review, by=by, verb="quality.review_created", summary=title)
 
 
