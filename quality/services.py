@@ -378,10 +378,19 @@ def review_benchmarks(*, review: Review) -> dict:
 # ---- improvement plans and goals ----------------------------------------------------------------
 
 
+@transaction.atomic
 def plan_create(
     *, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by: User
 ) -> ImprovementPlan:
+    """An improvement plan. The same plan created again a moment later (a double-clicked form) is refused."""
     plan = ImprovementPlan(title=title, topic=topic, baseline=baseline, target=target, target_on=target_on, owner=owner)
+    row_repeat_refuse(
+        row=plan,
+        parent="quality.plan_create",
+        fields=("title", "topic", "baseline", "target", "target_on", "owner"),
+        at="created_at",
+        message="This plan was just created: nothing was added again.",
+    )
     return saved_with_event(plan, by=by, verb="quality.plan_created", summary=title)
 
 
@@ -399,6 +408,14 @@ def _plan_active_locked(plan_id: int, doing: str) -> ImprovementPlan:
 def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by: User) -> PlanAction:
     plan = _plan_active_locked(plan.pk, "no action is added to a closed plan.")
     action = PlanAction(plan=plan, description=description, owner=owner, due_on=due_on)
+    row_repeat_refuse(  # the same open action again (a double-clicked form) is one action
+        row=action,
+        parent=plan,
+        locked=True,
+        fields=("plan", "description", "owner", "due_on", "completed_on"),
+        window=None,
+        message="This action is already on the plan: nothing was added again.",
+    )
     return saved_with_event(action, about=plan, verb="quality.plan_action_added", by=by, summary=description[:200])
 
 
