@@ -107,10 +107,20 @@ def media_contact_save(*, media_contact: MediaContact, by: User) -> MediaContact
 
 # Events --------------------------------------------------------------------------------------
 def event_save(*, event: Event, by: User, presenters=None, materials=None) -> Event:
+    """Create or change an event. The same new event created again by the same person a moment later
+    (a double-clicked form) is refused."""
     created = event.pk is None
     if created:
         event.created_by = by
     with transaction.atomic():
+        if created:
+            row_repeat_refuse(
+                row=event,
+                parent="outreach.event_create",
+                fields=("title", "kind", "audience", "starts_at", "ends_at", "location", "status", "created_by"),
+                at="created_at",
+                message="This event was just created: nothing was added again.",
+            )
         _save(event)
         if presenters is not None:
             event.presenters.set(presenters)

@@ -1,0 +1,40 @@
+"""Outreach desk forms sent twice (a double click, a resent POST): one event on the calendar
+(outreach.services, core.services.row_repeat_refuse)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_double_clicked_new_event_form_puts_one_event_on_the_public_calendar(client_as, api_client_with):
+    """The outreach coordinator double-clicks "Save" on a new outreach event (a workshop for
+    employers). Two identical events are scheduled: the office calendar shows the workshop twice,
+    registrations and walk-ins split between the twins, the event surveys and the dashboard count
+    two events, and the partner API's outreach calendar (GET /api/v1/outreach-events/, read by the
+    partners who republish it to the public) lists the same workshop twice. Who is hurt: the outreach
+    coordinator, the partners and the public reading the calendar, the people registered on the
+    twin. Cause: outreach/services.py event_save (no repeat check on a new event)."""
+    now = timezone.localtime()
+    data = {
+        "title": "Employer withholding workshop",
+        "kind": "workshop",
+        "audience": "employers",
+        "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "location": "Town hall",
+        "status": "scheduled",
+    }
+    from outreach.models import Event
+
+    client = client_as("outreach")
+    assert client.post(reverse("outreach:event_create"), data).status_code == 302
+    again = client.post(reverse("outreach:event_create"), data)  # the double click
+    assert "This event was just created: nothing was added again." in again.content.decode()
+    listed = api_client_with("outreach:read").get("/api/v1/outreach-events/").json()
+    rows = listed.get("results", listed) if isinstance(listed, dict) else listed
+    titles = [row.get("title") for row in rows]
+    assert (Event.objects.count(), titles.count("Employer withholding workshop")) == (1, 1), "the event twice"
