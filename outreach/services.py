@@ -93,11 +93,21 @@ def contact_save(*, contact: Contact, by: User) -> Contact:
     return contact
 
 
+@transaction.atomic
 def contact_log_record(*, log: ContactLog, by: User) -> ContactLog:
+    """One contact on the organisation's history. The same entry recorded again by the same person
+    a moment later (a double-clicked form) is refused under the organisation's lock."""
     log.recorded_by = by
     contact = log.contact  # None without a query when no contact is named
     if contact is not None and contact.organisation_id != log.organisation_id:
         raise ValidationError({"contact": "That contact belongs to another organisation."})
+    row_repeat_refuse(
+        row=log,
+        parent=log.organisation,
+        fields=("organisation", "contact", "occurred_on", "channel", "summary", "event", "recorded_by"),
+        at="recorded_at",
+        message="This contact was just recorded: nothing was added again.",
+    )
     return _save(log)
 
 

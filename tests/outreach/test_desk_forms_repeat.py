@@ -1,7 +1,7 @@
-"""Outreach desk forms sent twice (a double click, a resent POST): one event on the calendar
-(outreach.services, core.services.row_repeat_refuse)."""
+"""Outreach desk forms sent twice (a double click, a resent POST): one event on the calendar, one
+contact on an organisation's history (outreach.services, core.services.row_repeat_refuse)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -38,3 +38,25 @@ def test_a_double_clicked_new_event_form_puts_one_event_on_the_public_calendar(c
     rows = listed.get("results", listed) if isinstance(listed, dict) else listed
     titles = [row.get("title") for row in rows]
     assert (Event.objects.count(), titles.count("Employer withholding workshop")) == (1, 1), "the event twice"
+
+
+def test_a_double_clicked_contact_log_entry_is_recorded_once(client_as):
+    """The outreach coordinator records a phone call with a partner organisation and double-clicks
+    "Save". The organisation's contact history shows the same call twice (same day, channel and
+    summary), and the outreach counts of contacts made double. Every case-side log form (note,
+    locate attempt, complaint communication) refuses the same entry sent again a moment later by
+    the same person. Who is hurt: the outreach coordinator and whoever reads the organisation's
+    history. Cause: outreach/services.py contact_log_record (no repeat check)."""
+    from outreach.models import ContactLog
+    from tests.outreach.factories import OrganisationFactory
+
+    org = OrganisationFactory()
+    client = client_as("outreach")
+    url = reverse("outreach:contactlog_create", args=[org.pk])
+    data = {"occurred_on": date.today().isoformat(), "channel": "phone", "contact": "", "summary": "Booked the fair"}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)  # the double click
+    assert ContactLog.objects.filter(organisation=org).count() == 1, "the same call logged twice"
+    assert "This contact was just recorded: nothing was added again." in again.content.decode()
+    client.post(url, {**data, "summary": "Sent the flyer"})  # another contact the same day
+    assert ContactLog.objects.filter(organisation=org).count() == 2
