@@ -1,11 +1,12 @@
 """Outreach desk forms sent twice (a double click, a resent POST): one event on the calendar, one
 contact on an organisation's history (outreach.services, core.services.row_repeat_refuse)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+
+from tests.outreach.factories import OrganisationFactory, event_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +19,7 @@ def test_a_double_clicked_new_event_form_puts_one_event_on_the_public_calendar(c
     partners who republish it to the public) lists the same workshop twice. Who is hurt: the outreach
     coordinator, the partners and the public reading the calendar, the people registered on the
     twin. Cause: outreach/services.py event_save (no repeat check on a new event)."""
-    now = timezone.localtime()
-    data = {
-        "title": "Employer withholding workshop",
-        "kind": "workshop",
-        "audience": "employers",
-        "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (now + timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "location": "Town hall",
-        "status": "scheduled",
-    }
+    data = event_form_data(title="Employer withholding workshop")
     from outreach.models import Event
 
     client = client_as("outreach")
@@ -48,7 +40,6 @@ def test_a_double_clicked_contact_log_entry_is_recorded_once(client_as):
     the same person. Who is hurt: the outreach coordinator and whoever reads the organisation's
     history. Cause: outreach/services.py contact_log_record (no repeat check)."""
     from outreach.models import ContactLog
-    from tests.outreach.factories import OrganisationFactory
 
     org = OrganisationFactory()
     client = client_as("outreach")

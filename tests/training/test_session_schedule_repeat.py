@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import DomainEvent
-from tests.training.factories import basics_course
+from tests.training.factories import basics_course, session_form_data
 from training.models import TrainingSession
 from training.services import session_cancel, session_schedule
 
@@ -22,18 +22,7 @@ def test_a_double_clicked_schedule_form_schedules_one_training_session(client_as
     list count two sessions, and cancelling "the" session leaves the twin scheduled. Who is hurt:
     the trainer, the staff enrolled (a session that will never run), the coordinator reading
     training compliance. Cause: training/services.py session_schedule (no repeat check)."""
-    trainer = role_user("trainer")
-    start = timezone.localtime() + timedelta(days=5)
-    data = {
-        "course": basics_course().pk,
-        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "trainer": trainer.pk,
-        "capacity": "12",
-        "location": "Room 1",
-        "online_url": "",
-        "notes": "",
-    }
+    data = session_form_data(role_user("trainer"))
     client = client_as("trainer")
     assert client.post(reverse("training:session_create"), data).status_code == 302
     again = client.post(reverse("training:session_create"), data)  # the double click
