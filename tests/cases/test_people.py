@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 BORN = date(1988, 4, 12)
 QUERIES_TO_OFFER = (
     # the page and the stopped case (22, with the case's checks of its constraints; on PostgreSQL
-    # also the advisory locks of the SSN and the birth date), then which matches the user may see,
-    # their cases, the log row
-    27
+    # also the advisory locks of the SSN and the birth date), the check for the same case opened a
+    # moment ago (and on PostgreSQL its lock), then which matches the user may see, their cases, the
+    # log row
+    29
 )
 OPENING_DAY = time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False)
 
