@@ -295,12 +295,16 @@ class CaseCreateView(PartyMatchViewMixin, PermissionMixin, FormView):
                 other_state=data["other_state"],
                 other_state_case_id=data["other_state_case_id"],
             )
+        except services.CaseAlreadyOpened as exc:  # a double click: the case the first click opened
+            messages.warning(self.request, exc.message)
+            case = exc.case
         except ValidationError as exc:
             self.matching_refused(form, exc)
             apply_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Case {case.case_number} opened.")
-        self.matching_found_say(form, case)
+        else:
+            messages.success(self.request, f"Case {case.case_number} opened.")
+            self.matching_found_say(form, case)
         return HttpResponseRedirect(reverse("cases:case_detail", kwargs={"case_number": case.case_number}))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,7 +33,7 @@ from accounts.models import User
 from core.jobs import job_enqueue
 from core.mail import MailFields, mail_outbox_send
 from core.models import DomainEvent
-from core.services import event_about, repeat_refuse, row_repeat_refuse, saved_created_or_changed
+from core.services import REPEAT_WINDOW, event_about, repeat_refuse, row_repeat_refuse, saved_created_or_changed
 from core.stale import Shown, refuse_if_changed
 
 from .choices import (
@@ -93,11 +94,21 @@ def contact_save(*, contact: Contact, by: User) -> Contact:
     return contact
 
 
+@transaction.atomic
 def contact_log_record(*, log: ContactLog, by: User) -> ContactLog:
+    """One contact on the organisation's history. The same entry recorded again by the same person
+    a moment later (a double-clicked form) is refused under the organisation's lock."""
     log.recorded_by = by
     contact = log.contact  # None without a query when no contact is named
     if contact is not None and contact.organisation_id != log.organisation_id:
         raise ValidationError({"contact": "That contact belongs to another organisation."})
+    row_repeat_refuse(
+        row=log,
+        parent=log.organisation,
+        fields=("organisation", "contact", "occurred_on", "channel", "summary", "event", "recorded_by"),
+        at="recorded_at",
+        message="This contact was just recorded: nothing was added again.",
+    )
     return _save(log)
 
 
@@ -107,10 +118,20 @@ def media_contact_save(*, media_contact: MediaContact, by: User) -> MediaContact
 
 # Events --------------------------------------------------------------------------------------
 def event_save(*, event: Event, by: User, presenters=None, materials=None) -> Event:
+    """Create or change an event. The same new event created again by the same person a moment later
+    (a double-clicked form) is refused."""
     created = event.pk is None
     if created:
         event.created_by = by
     with transaction.atomic():
+        if created:
+            row_repeat_refuse(
+                row=event,
+                parent="outreach.event_create",
+                fields=("title", "kind", "audience", "starts_at", "ends_at", "location", "status", "created_by"),
+                at="created_at",
+                message="This event was just created: nothing was added again.",
+            )
         _save(event)
         if presenters is not None:
             event.presenters.set(presenters)
@@ -765,15 +786,21 @@ def survey_invitation_find(*, token: str) -> SurveyInvitation | None:
     )
 
 
-def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResponse:
-    """Store one response for a single-use token. ``answers`` maps question id → value.
+def survey_invitation_just_used(*, token: str) -> SurveyInvitation | None:
+    """The invitation of a token used a moment ago (``REPEAT_WINDOW``), or None: its form sent again
+    (a double-clicked "Send", a phone's browser resending) is answered by ``survey_response_submit``."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        SurveyInvitation.objects.select_related("survey")
+        .filter(token_hash=token_hash(token), used_at__gte=timezone.now() - REPEAT_WINDOW)
+        .first()
+    )
 
-    Refused: an unknown or used token, a closed survey, a rating outside 1–5, a missing required answer.
-    """
-    invitation = survey_invitation_find(token=token)
-    if invitation is None:
-        raise ValidationError("This feedback link is not valid or has already been used.", code="bad_token")
-    questions = list(invitation.survey.questions.all())
+
+def _survey_answers(questions: Iterable[SurveyQuestion], answers: dict[int, Any]) -> list[SurveyAnswer]:
+    """The answer rows ``answers`` (question id → value) make, unsaved; a rating outside 1–5 or a
+    missing required answer refused (on the question's field)."""
     rows = []
     errors = {}
     for q in questions:
@@ -806,9 +833,39 @@ def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResp
         rows.append(answer)
     if errors:
         raise ValidationError(errors)
+    return rows
+
+
+def _said(rows: Iterable[SurveyAnswer]) -> set[tuple]:
+    return {(a.question_id, a.rating, a.yes_no, a.text) for a in rows}
+
+
+def _response_sent_again(token: str, rows: list[SurveyAnswer]) -> SurveyResponse:
+    """The response the link ``token`` stored a moment ago when ``rows`` say what it said: the same
+    form sent again. Else the link is refused as used (nothing of the stored answers said)."""
+    used = survey_invitation_just_used(token=token)
+    response = SurveyResponse.objects.filter(invitation=used).first() if used is not None else None
+    if response is None or _said(response.answers.all()) != _said(rows):
+        raise ValidationError("This feedback link is not valid or has already been used.", code="bad_token")
+    return response
+
+
+def survey_response_submit(*, token: str, answers: dict[int, Any]) -> SurveyResponse:
+    """Store one response for a single-use token. ``answers`` maps question id → value.
+
+    Refused: an unknown or used token, a closed survey, a rating outside 1–5, a missing required answer.
+    The same answers sent again with a link used a moment ago (a double-clicked "Send", a browser's
+    resend) store nothing and return the response stored, for its thank-you page again, as the
+    public complaint form does (``complaints.services.complaint_file_public``); other answers with
+    a used link are refused.
+    """
+    invitation = survey_invitation_find(token=token) or survey_invitation_just_used(token=token)
+    if invitation is None:
+        raise ValidationError("This feedback link is not valid or has already been used.", code="bad_token")
+    rows = _survey_answers(invitation.survey.questions.all(), answers)
     with transaction.atomic():
         if SurveyInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now()) != 1:
-            raise ValidationError("This feedback link is not valid or has already been used.", code="bad_token")
+            return _response_sent_again(token, rows)
         response = SurveyResponse.objects.create(survey=invitation.survey, invitation=invitation)
         for answer in rows:
             answer.response = response

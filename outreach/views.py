@@ -692,7 +692,9 @@ class FeedbackFormView(PublicMixin, View):
         return render(request, self.template_name, {"form": form, "survey": invitation.survey})
 
     def post(self, request, token: str):
-        invitation = services.survey_invitation_find(token=token)
+        # A link used a moment ago: its form sent again (a double click) is thanked again when it
+        # says the same (services.survey_response_submit), else refused as used.
+        invitation = services.survey_invitation_find(token=token) or services.survey_invitation_just_used(token=token)
         if invitation is None:
             return self.refused(request)
         form = FeedbackForm(request.POST, questions=invitation.survey.questions.all())

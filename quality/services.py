@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.db import jit_off_in_transaction
-from core.services import event_about, saved_with_event
+from core.services import acting_user, event_about, row_repeat_refuse, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
 from .choices import Criterion, MeasureName, PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
@@ -185,10 +185,21 @@ def criterion_population(*, criterion: str, start: date, end: date):
     raise ValueError(f"Unknown criterion {criterion!r}")
 
 
+@transaction.atomic
 def review_create(*, title: str, period_start: date, period_end: date, sample_size: int, seed: int, by: User) -> Review:
+    """Open a self-assessment review (45 CFR 308.1). The same review opened again by the same person
+    a moment later (a double-clicked form) is refused."""
     review = Review(
         title=title, period_start=period_start, period_end=period_end, sample_size=sample_size, seed=seed, created_by=by
     )
+    if acting_user(by) is not None:
+        row_repeat_refuse(
+            row=review,
+            parent="quality.review_create",
+            fields=("title", "period_start", "period_end", "sample_size", "seed", "created_by"),
+            at="created_at",
+            message="This review was just opened: nothing was added again.",
+        )
     return saved_with_event(review, by=by, verb="quality.review_created", summary=title)
 
 
@@ -367,10 +378,19 @@ def review_benchmarks(*, review: Review) -> dict:
 # ---- improvement plans and goals ----------------------------------------------------------------
 
 
+@transaction.atomic
 def plan_create(
     *, title: str, topic: str, baseline: Decimal, target: Decimal, target_on: date, owner, by: User
 ) -> ImprovementPlan:
+    """An improvement plan. The same plan created again a moment later (a double-clicked form) is refused."""
     plan = ImprovementPlan(title=title, topic=topic, baseline=baseline, target=target, target_on=target_on, owner=owner)
+    row_repeat_refuse(
+        row=plan,
+        parent="quality.plan_create",
+        fields=("title", "topic", "baseline", "target", "target_on", "owner"),
+        at="created_at",
+        message="This plan was just created: nothing was added again.",
+    )
     return saved_with_event(plan, by=by, verb="quality.plan_created", summary=title)
 
 
@@ -388,6 +408,14 @@ def _plan_active_locked(plan_id: int, doing: str) -> ImprovementPlan:
 def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: date, by: User) -> PlanAction:
     plan = _plan_active_locked(plan.pk, "no action is added to a closed plan.")
     action = PlanAction(plan=plan, description=description, owner=owner, due_on=due_on)
+    row_repeat_refuse(  # the same open action again (a double-clicked form) is one action
+        row=action,
+        parent=plan,
+        locked=True,
+        fields=("plan", "description", "owner", "due_on", "completed_on"),
+        window=None,
+        message="This action is already on the plan: nothing was added again.",
+    )
     return saved_with_event(action, about=plan, verb="quality.plan_action_added", by=by, summary=description[:200])
 
 

@@ -91,6 +91,8 @@ def session_schedule(
     notes: str = "",
     by: User,
 ) -> TrainingSession:
+    """Schedule a session of ``course``. The same session again (the course, its start and trainer,
+    still scheduled: a double-clicked form, a resent POST) is refused under the course's lock."""
     session = TrainingSession(
         course=course,
         starts_at=starts_at,
@@ -100,6 +102,14 @@ def session_schedule(
         location=location,
         online_url=online_url,
         notes=notes,
+    )
+    row_repeat_refuse(
+        row=session,
+        parent=course,
+        fields=("course", "starts_at", "trainer", "status"),
+        window=None,  # one trainer gives one session of a course at a time, whenever it was entered
+        message=f"This session is already scheduled ({course}, {timezone.localtime(starts_at):%Y-%m-%d %H:%M}): "
+        "nothing was added again.",
     )
     return saved_with_event(session, by=by, verb="training.session_scheduled", summary=str(session))
 

@@ -9,6 +9,7 @@ from .assistance import assistance_by_month, case_assistance_change, case_assist
 from .case_details import case_details_correct, counties_staffed
 from .cases import (
     CLOSURE_LOW_ARREARS_LIMIT,
+    CaseAlreadyOpened,
     ObligationData,
     PartyData,
     ProbableMatches,
@@ -50,6 +51,7 @@ from .work import work_item_create, work_item_settle_refusal, work_item_update
 
 __all__ = [
     "CLOSURE_LOW_ARREARS_LIMIT",
+    "CaseAlreadyOpened",
     "assistance_by_month",
     "case_assistance_change",
     "case_assistance_paid",

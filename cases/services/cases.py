@@ -11,6 +11,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -18,8 +19,9 @@ from accounts.models import User
 from core.dates import display_date, not_in_future
 from core.db import advisory_xact_lock
 from core.fields import blind_index
+from core.models import DomainEvent
 from core.numbering import save_with_unique_number
-from core.services import acting_user, event_about, row_repeat_refuse, saved_with_event
+from core.services import acting_user, event_about, repeat_refuse, row_repeat_refuse, saved_with_event
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import (
@@ -430,6 +432,54 @@ def _person_create(data: PartyData, *, on: date) -> Person:
     return person
 
 
+class CaseAlreadyOpened(ValidationError):
+    """The same application opened again by the same person a moment ago (``_case_open_repeat_refuse``):
+    ``case`` is the case the first submission opened, for the page to point to."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        super().__init__(
+            f"This case was already opened a moment ago: case {case.case_number}. Nothing was opened again."
+        )
+
+
+def _party_entered_as(party: PartyData | Person) -> Q:
+    """The participants (of a case just opened) that ``party`` was entered as: the record given or
+    picked, the record of the SSN typed, or a record of the name and birth date typed (a new one)."""
+    if isinstance(party, Person):
+        return Q(person=party)
+    entered = Q(
+        person__first_name__iexact=party.first_name.strip(),
+        person__last_name__iexact=party.last_name.strip(),
+        person__date_of_birth=party.date_of_birth,
+    )
+    if party.ssn:
+        entered |= Q(person__ssn_index=blind_index(party.ssn))
+    if party.existing_person_id is not None:
+        entered |= Q(person_id=party.existing_person_id)
+    return entered
+
+
+def _case_open_repeat_refuse(case: Case, *, parties: list[tuple[str, PartyData | Person]], by: User) -> None:
+    """The same application (county, date received, the same people in the same roles) opened again
+    by the same person a moment later — a double-clicked "Open case", a resent POST — is refused,
+    naming the case the first opened (``CaseAlreadyOpened``). Checked before matching, with what
+    was typed: the second submission finds the first's new records on file and would otherwise
+    reuse them and open a second case for the family. The two take turns on the user's lock."""
+    user = acting_user(by)
+    if user is None:
+        return
+    same = Case.objects.filter(
+        county=case.county,
+        jurisdiction=case.jurisdiction,
+        application_received_on=case.application_received_on,
+    ).filter(Exists(DomainEvent.objects.filter(verb="case.opened", case_id=OuterRef("pk"), actor=user)))
+    for role, party in parties:
+        participants = CaseParticipant.objects.filter(case=OuterRef("pk"), role=role)
+        same = same.filter(Exists(participants.filter(_party_entered_as(party))))
+    repeat_refuse(parent=f"cases.case_open:{user.pk}", same=same, at="created_at", message=CaseAlreadyOpened)
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -452,7 +502,8 @@ def case_create(
 
     With the NCP's whereabouts known the case goes to establishment (the 90-day clock of
     303.4(d) starts); otherwise to locate (75 days, 303.3(b)(3)). An initiating interstate case
-    starts the 20-day referral clock of 303.7.
+    starts the 20-day referral clock of 303.7. The same application opened again by the same
+    person a moment later (a double click) opens nothing: ``CaseAlreadyOpened`` names the case.
     """
     opened_on = opened_on or _today()
     not_in_future(application_received_on, "application_received_on")
@@ -483,6 +534,7 @@ def case_create(
         for role, group in ((ParticipantRole.CP, [cp]), (ParticipantRole.NCP, [ncp]), (ParticipantRole.CHILD, children))
         for i, party in enumerate(group)
     ]
+    _case_open_repeat_refuse(case, parties=[(role, party) for _, role, party in keyed], by=by)
     _parties_lock([party for _, _, party in keyed])
     existing, match_notes, routed = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
     matched_people_lock(existing)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from core.models import AccessLog
-from core.services import access_log_record, acting_user, event_about
+from core.services import access_log_record, acting_user, event_about, row_repeat_refuse
 from core.stale import Shown, refuse_if_changed
 
 from ..choices import DocumentKind
@@ -138,7 +138,10 @@ def document_attach(
     person: Person | None = None,
     shows_whereabouts_of: Person | None = None,
 ) -> CaseDocument:
-    """Attach ``file`` to ``case`` (checked by content and size), recorded as a domain event."""
+    """Attach ``file`` to ``case`` (checked by content and size), recorded as a domain event. The
+    same file attached again to the case as the same document by the same person a moment later (a
+    double-clicked form, a resent upload) is refused under the case's lock: one document, not two
+    copies to withdraw or mark separately."""
     if file is None or not getattr(file, "size", 0):
         raise ValidationError({"file": "Choose a file to attach (this one is empty)."})
     limit = max_document_bytes()
@@ -166,6 +169,17 @@ def document_attach(
         uploaded_by=by,
     )
     document.full_clean(exclude=["file"])
+    if acting_user(by) is not None:
+        row_repeat_refuse(
+            row=document,
+            parent=case,
+            fields=("case", "sha256", "kind", "title", "person", "shows_whereabouts_of", "uploaded_by", "withdrawn_at"),
+            at="uploaded_at",
+            message=lambda attached: {
+                "file": f"This file was already attached to the case a moment ago ({attached.title}): "
+                "nothing was added again."
+            },
+        )
     document.file.save(original, file, save=False)
     try:
         document.save()

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -31,7 +32,8 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import display_date
 from core.db import advisory_xact_lock
-from core.services import event_about, saved_with_event
+from core.models import DomainEvent
+from core.services import acting_user, event_about, repeat_refuse, saved_with_event
 
 from ..bai2file import Bai2Invalid, Statement, parse
 from ..choices import BookKind, ExceptionKind, ExceptionStatus, MatchStatus, StatementStatus
@@ -328,17 +330,36 @@ def bank_statement_import_now(
 def reconciliation_exception_note(
     *, exception: ReconciliationException, note: str, by: User
 ) -> ReconciliationException:
-    """A specialist's working note on an open exception."""
+    """A specialist's working note on an open exception. The same note added again by the same
+    person a moment later (a double-clicked form) is refused: the notes say it once."""
     note = (note or "").replace("\x00", "").strip()
     if not note or len(note) > 1000:
         raise ValidationError({"note": "Write a note of at most 1,000 characters."})
     locked = ReconciliationException.objects.select_for_update().get(pk=exception.pk)
     if locked.status != ExceptionStatus.OPEN:
         raise ValidationError({"note": "This exception is already resolved."})
+    repeat_refuse(
+        parent=locked,
+        locked=True,
+        same=DomainEvent.objects.filter(
+            verb="reconciliation.exception_noted",
+            subject_type=ContentType.objects.get_for_model(ReconciliationException),
+            subject_id=locked.pk,
+            actor=acting_user(by),
+            data__note=note,  # what the event records, not its summary's first words
+        ),
+        at="occurred_at",
+        message={"note": "This note was just added: nothing was added again."},
+    )
     stamp = f"{display_date(timezone.localdate())} {getattr(by, 'username', by)}: {note}"
     locked.notes = f"{locked.notes}\n{stamp}".strip()
     return saved_with_event(
-        locked, by=by, verb="reconciliation.exception_noted", summary=note[:200], update_fields=["notes"]
+        locked,
+        by=by,
+        verb="reconciliation.exception_noted",
+        summary=note[:200],
+        data={"note": note},
+        update_fields=["notes"],
     )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import not_in_future
 from core.services import acting_user, event_about, row_repeat_refuse, saved_with_event
-from core.stale import Shown, shown_changes
+from core.stale import Shown, refuse_if_changed, shown_changes
 
 from ..choices import (
     OPEN_PETITION_STATUSES,
@@ -228,9 +228,20 @@ def _paternity_established_by_court(petition: Petition, *, by: User) -> None:
 def hearing_schedule(
     *, petition: Petition, scheduled_for: datetime, by: User, court_part: str = "", judge: str = ""
 ) -> CourtHearing:
+    """Schedule a hearing on an open petition. The same hearing again (the same time, part and judge,
+    still to be held: a double-clicked form, a resent POST) is refused under the petition's lock."""
     petition = _open(petition)
     hearing = CourtHearing(
         petition=petition, scheduled_for=scheduled_for, court_part=court_part[:80], judge=judge[:120]
+    )
+    row_repeat_refuse(
+        row=hearing,
+        parent=petition,
+        locked=True,  # by ``_open``
+        fields=("petition", "scheduled_for", "court_part", "judge", "result"),
+        window=None,  # two hearings of one petition at the same minute are one hearing, whenever entered
+        message=f"This hearing is already scheduled ({timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}): "
+        "nothing was added again.",
     )
     return saved_with_event(
         hearing,
@@ -239,6 +250,16 @@ def hearing_schedule(
         case_id=petition.case_id,
         summary=f"{petition}: hearing {timezone.localtime(scheduled_for):%Y-%m-%d %H:%M}",
     )
+
+
+def hearing_result_shown(hearing: CourtHearing) -> dict:
+    """What the petition's page shows of a hearing that recording its result decides on: its result
+    and notes (``core.stale``: the result form carries their fingerprint)."""
+    return {"result": hearing.result, "notes": hearing.notes}
+
+
+def _appearances_on_file(hearing: CourtHearing) -> dict[str, tuple[bool, str]]:
+    return {a.party: (a.appeared, a.represented_by) for a in hearing.appearances.all()}
 
 
 @transaction.atomic
@@ -250,24 +271,45 @@ def hearing_record(
     notes: str = "",
     appearances: dict[str, bool] | None = None,
     agency_attorney: str = "",
+    shown: Shown | None = None,
 ) -> CourtHearing:
-    """Record what happened at a hearing and who appeared."""
+    """Record what happened at a hearing and who appeared.
+
+    The same result again (a double-clicked form, a resent POST) changes nothing and records no
+    event. From the petition's page (``shown``, ``core.stale``): refused when the hearing's result
+    or notes are no longer those the page showed (a colleague recorded the result since), so a page
+    opened before it cannot overwrite what happened in court."""
     hearing = CourtHearing.objects.select_for_update().select_related("petition").get(pk=hearing.pk)
     if result not in HearingResult.values:
         raise ValidationError({"result": "Choose a result."})
+    notes = notes.strip()[:4000]
+    attended = (
+        {
+            party: (appeared, agency_attorney[:200] if party == AppearanceParty.AGENCY else "")
+            for party, appeared in appearances.items()
+        }
+        if appearances is not None and result == HearingResult.HELD
+        else None
+    )
+    if hearing_result_shown(hearing) == {"result": result, "notes": notes} and attended in (
+        None,
+        _appearances_on_file(hearing),
+    ):
+        return hearing
+    refuse_if_changed(
+        row=hearing,
+        shown=shown,
+        current=hearing_result_shown(hearing),
+        happened=f"The result of this hearing was recorded meanwhile: {hearing.get_result_display().lower()}",
+    )
     hearing.result = result
-    hearing.notes = notes.strip()[:4000]
+    hearing.notes = notes
     hearing.full_clean()
     hearing.save()
-    if appearances is not None and result == HearingResult.HELD:
+    if attended is not None:
         hearing.appearances.all().delete()
-        for party, appeared in appearances.items():
-            Appearance.objects.create(
-                hearing=hearing,
-                party=party,
-                appeared=appeared,
-                represented_by=agency_attorney[:200] if party == AppearanceParty.AGENCY else "",
-            )
+        for party, (appeared, represented_by) in attended.items():
+            Appearance.objects.create(hearing=hearing, party=party, appeared=appeared, represented_by=represented_by)
     event_about(
         hearing,
         verb="court.hearing_recorded",

@@ -31,6 +31,7 @@ from ..forms import (
 from ..models import CourtHearing, CriminalReferral, Petition
 from ..services.courts import (
     hearing_record,
+    hearing_result_shown,
     hearing_schedule,
     petition_create,
     petition_decide,
@@ -101,11 +102,13 @@ class PetitionDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         p = self.object
+        # Each hearing's result form carries what the page showed of it (core.stale).
+        hearings = [(h, carry_shown(HearingResultForm(), values=hearing_result_shown(h))) for h in p.hearings.all()]
         context.update(
             update_form=carry_shown(PetitionUpdateForm(instance=p)),
             outcome_form=PetitionOutcomeForm(),
             hearing_form=HearingForm(),
-            result_form=HearingResultForm(),
+            hearings=hearings,
             can_change=self.request.user.has_perm("enforcement.change_petition") and p.outcome == "",
         )
         return context
@@ -176,6 +179,9 @@ class HearingResultView(ServiceActionView):
     def get_object_queryset(self):
         return CourtHearing.objects.select_related("petition")
 
+    def get_form(self, form_class=None):
+        return carry_shown(super().get_form(form_class))  # what the page showed of the hearing (core.stale)
+
     def perform(self, data):
         hearing_record(
             hearing=self.object,
@@ -184,6 +190,7 @@ class HearingResultView(ServiceActionView):
             notes=data["notes"],
             appearances={party: data[name] for party, name in HearingResultForm.PARTIES},
             agency_attorney=data["agency_attorney"],
+            shown=shown_in(data),
         )
 
     def get_success_url(self):

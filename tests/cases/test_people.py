@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 BORN = date(1988, 4, 12)
 QUERIES_TO_OFFER = (
     # the page and the stopped case (22, with the case's checks of its constraints; on PostgreSQL
-    # also the advisory locks of the SSN and the birth date), then which matches the user may see,
-    # their cases, the log row
-    27
+    # also the advisory locks of the SSN and the birth date), the check for the same case opened a
+    # moment ago (and on PostgreSQL its lock), then which matches the user may see, their cases, the
+    # log row
+    29
 )
 OPENING_DAY = time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False)
 
@@ -34,12 +35,12 @@ def _on_file(county="Albany", **fields):
     return person
 
 
-def _open(worker, cp, ncp, child, **kw):
+def _open(worker, cp, ncp, child, received_on=date(2026, 11, 2), **kw):
     return services.case_create(
         county="Albany",
         jurisdiction="NY",
         assistance_status="never",
-        application_received_on=date(2026, 11, 2),
+        application_received_on=received_on,
         opened_on=date(2026, 11, 3),
         cp=cp,
         ncp=ncp,
@@ -76,8 +77,8 @@ def test_reentering_an_existing_family_reuses_the_people_by_ssn(worker):
     # given a family already on a case
     first = _open(worker, *_family())
     people = Person.objects.count()
-    # when the same parents and child are entered for a second case
-    second = _open(worker, *_family())
+    # when the same parents and child are entered for a second case (another application)
+    second = _open(worker, *_family(), received_on=date(2026, 11, 3))
     # then no new person is created: the SSN match through the blind index is the same person
     assert Person.objects.count() == people == 3
     assert second.cp == first.cp and second.ncp == first.ncp and second.children == first.children
@@ -136,7 +137,7 @@ def test_an_fvi_flag_entered_for_an_existing_person_is_kept(worker):
     assert not first.cp.family_violence
     cp, ncp, child = _family()
     cp.family_violence = True
-    second = _open(worker, cp, ncp, child)
+    second = _open(worker, cp, ncp, child, received_on=date(2026, 11, 3))
     assert second.cp.pk == first.cp.pk and Person.objects.get(pk=first.cp.pk).family_violence
 
 

@@ -32,12 +32,12 @@ def _on_file(**fields):
     return person
 
 
-def _open(worker, cp, ncp=None, child=None):
+def _open(worker, cp, ncp=None, child=None, received_on=date(2026, 11, 2)):
     return services.case_create(
         county="Albany",
         jurisdiction="NY",
         assistance_status="never",
-        application_received_on=date(2026, 11, 2),
+        application_received_on=received_on,
         opened_on=date(2026, 11, 3),
         cp=cp,
         ncp=ncp or services.PartyData("Hugo", "Reyes", date(1985, 1, 30), "123456781"),
@@ -79,7 +79,7 @@ def test_the_next_entry_with_that_ssn_finds_the_picked_record(worker):
     existing = _on_file(first_name="Maria", last_name="Nunez")
     _open(worker, services.PartyData("Maria", "Nunez", BORN, "123456780", existing_person_id=existing.pk))
     # next application: same SSN, birth date not on the form (optional for parents)
-    again = _open(worker, services.PartyData("Maria", "Nunez", None, "123456780"))
+    again = _open(worker, services.PartyData("Maria", "Nunez", None, "123456780"), received_on=date(2026, 11, 3))
     assert again.cp == existing
     assert Person.objects.filter(first_name="Maria", last_name="Nunez", merged_into=None).count() == 1
 
@@ -311,10 +311,10 @@ def test_case_numbers_continue_from_the_highest_whatever_its_length_or_other_num
     assert second.case_number == "NY-1000001"
 
 
-def _two_clerks(worker, *, families, pause):
-    """Two clerks press "Open case" together. The first, once its parties are matched, waits (up to
-    ``pause`` seconds) for the second to finish before it writes anything: the interleaving two
-    READ COMMITTED transactions allow."""
+def _two_clerks(worker, *, families, pause, second_worker=None):
+    """Two clerks press "Open case" together (``second_worker``: the second clerk, else ``worker``
+    again). The first, once its parties are matched, waits (up to ``pause`` seconds) for the second
+    to finish before it writes anything: the interleaving two READ COMMITTED transactions allow."""
     from cases.services import cases as case_services
 
     original, second_done, results = case_services._parties_resolve, threading.Event(), {}
@@ -329,7 +329,7 @@ def _two_clerks(worker, *, families, pause):
         try:
             if name == "second":
                 first_matched.wait(5)
-            results[name] = _open(worker, *family).pk
+            results[name] = _open(second_worker if name == "second" and second_worker else worker, *family).pk
         except Exception as exc:  # noqa: BLE001 - the test reports what each clerk got
             results[name] = exc
         finally:
@@ -390,10 +390,27 @@ def test_two_clerks_opening_two_cases_at_once_both_open(role_user):
 
 @needs_postgres()
 @pytest.mark.django_db(transaction=True)
-def test_two_clerks_entering_the_same_new_ssn_at_once_make_one_person(role_user):
+def test_one_clerk_sending_the_same_family_twice_at_once_opens_one_case(role_user):
+    """A double click whose two requests run at once: the second waits on the clerk's lock, then
+    finds the case the first opened and is pointed to it (``CaseAlreadyOpened``)."""
     worker = role_user("caseworker")
     results = _two_clerks(
         worker, families={"first": _family("123456780", n=1), "second": _family("123456780", n=1)}, pause=1.5
+    )
+    assert isinstance(results["first"], int), results
+    assert isinstance(results["second"], services.CaseAlreadyOpened) and results["second"].case.pk == results["first"]
+    assert Case.objects.count() == 1
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_entering_the_same_new_ssn_at_once_make_one_person(role_user, make_user):
+    worker = role_user("caseworker")
+    results = _two_clerks(  # two clerks: one clerk sending the same family twice opens one case
+        worker,
+        families={"first": _family("123456780", n=1), "second": _family("123456780", n=1)},
+        pause=1.5,
+        second_worker=make_user("caseworker", username="second_clerk"),
     )
     assert all(isinstance(pk, int) for pk in results.values()), results
     assert _live_with_ssn("123456780").count() == 1

@@ -107,3 +107,18 @@ class FollowUpFactory(ModelFactory):
 
     event = factory.SubFactory(EventFactory)
     description = "Send slides"
+
+
+def event_form_data(**overrides) -> dict:
+    """The new outreach event form: a workshop for employers in two days, an hour long."""
+    now = timezone.localtime()
+    return {
+        "title": "Workshop",
+        "kind": "workshop",
+        "audience": "employers",
+        "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "location": "Town hall",
+        "status": "scheduled",
+        **overrides,
+    }

@@ -23,6 +23,7 @@ from .factories import (
     RegistrationFactory,
     SurveyFactory,
     SurveyQuestionFactory,
+    event_form_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,17 +77,7 @@ def test_calendar_month_parameter_and_bad_input(client_as):
 
 @pytest.mark.parametrize(("role", "status"), [("outreach", 302), ("coordinator", 403), ("caseworker", 403)])
 def test_only_outreach_creates_events(client_as, role, status):
-    now = timezone.localtime()
-    data = {
-        "title": "Workshop",
-        "kind": "workshop",
-        "audience": "employers",
-        "starts_at": (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (now + timedelta(days=2, hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "location": "Town hall",
-        "status": "scheduled",
-    }
-    response = client_as(role).post(reverse("outreach:event_create"), data)
+    response = client_as(role).post(reverse("outreach:event_create"), event_form_data())
     assert response.status_code == status
     assert Event.objects.filter(title="Workshop").exists() == (status == 302)
 

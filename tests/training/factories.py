@@ -107,6 +107,22 @@ def basics_course() -> Course:
     return Course.objects.get(code="program-basics")
 
 
+def session_form_data(trainer: User, **overrides) -> dict:
+    """The "Schedule a session" form for the program basics course, five days from now, two hours."""
+    start = timezone.localtime() + timedelta(days=5)
+    return {
+        "course": basics_course().pk,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "trainer": trainer.pk,
+        "capacity": "12",
+        "location": "Room 1",
+        "online_url": "",
+        "notes": "",
+        **overrides,
+    }
+
+
 def noon(day):
     """Noon of ``day`` in the office's time zone (for time_machine: a bare date would be UTC midnight)."""
     from datetime import datetime, time

@@ -4,13 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from core.models import DomainEvent
 from training.models import Course, CourseCompletion, Enrolment, TrainingReminder, TrainingSession
 from training.services import compliance_reminders_send
 
-from .factories import CourseFactory, SessionFactory, UserFactory, basics_course
+from .factories import CourseFactory, SessionFactory, UserFactory, basics_course, session_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -54,21 +53,10 @@ def test_only_trainers_edit_courses(client_as):
 
 
 def test_schedule_a_session_needs_a_place_or_a_link_and_an_end_after_start(client_as, role_user):
-    trainer = role_user("trainer")
-    start = timezone.localtime() + timedelta(days=5)
-    data = {
-        "course": basics_course().pk,
-        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "trainer": trainer.pk,
-        "capacity": "12",
-        "location": "",
-        "online_url": "",
-        "notes": "",
-    }
+    data = session_form_data(role_user("trainer"), location="")
     client = client_as("trainer")
     assert client.post(reverse("training:session_create"), data).status_code == 200
-    bad_end = {**data, "location": "Room 1", "ends_at": start.strftime("%Y-%m-%dT%H:%M")}
+    bad_end = {**data, "location": "Room 1", "ends_at": data["starts_at"]}
     assert client.post(reverse("training:session_create"), bad_end).status_code == 200
     assert (
         client.post(reverse("training:session_create"), {**data, "capacity": "0", "location": "R"}).status_code == 200
