@@ -185,7 +185,13 @@ def _leaks(label: str, response) -> list[str]:
     content = body(response)
     if response.get("Content-Type", "").startswith("application/pdf"):
         content = _pdf_text(content)
-    return [f"{label}: {m.group(0).decode()!r}" for m in MARKER.finditer(content)][:1]
+    # Both spellings of the marker looked for as plain bytes first (``bytes.lower`` folds ASCII case
+    # as ``re.IGNORECASE`` does for a bytes pattern): most answers hold neither, and the pattern's
+    # scan of every answer was a tenth of the sweep's CPU (issue 18.1). What is found is the same.
+    if b"zqxfvi" not in content.lower() and b"99887" not in content:
+        return []
+    found = MARKER.search(content)
+    return [f"{label}: {found.group(0).decode()!r}"] if found else []
 
 
 def _admin_urls() -> list[str]:
@@ -316,5 +322,7 @@ def test_the_sweep_would_see_whereabouts_that_are_shown(client_as):
     withheld = client.get(url)
 
     assert len(MARKER.findall(shown.content)) >= 4
+    assert _leaks("shown", shown) == [f"shown: {MARKER.search(shown.content).group(0).decode()!r}"]
     assert MARKER.findall(withheld.content) == []
+    assert _leaks("withheld", withheld) == []
     assert b"Withheld (family violence indicator)" in withheld.content
