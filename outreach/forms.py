@@ -76,11 +76,15 @@ class EventForm(StaffChoicesMixin, forms.ModelForm):
         help_text="Meeting link for registrants; never published by the API.",
     )
 
-    staff_fields = ("presenters",)
+    # Current materials only (a field's queryset is copied for each form: read when the form is made).
+    materials = forms.ModelMultipleChoiceField(
+        queryset=Material.objects.filter(is_current=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Event._meta.get_field("materials").help_text,
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["materials"].queryset = Material.objects.filter(is_current=True)
+    staff_fields = ("presenters",)
 
     class Meta:
         model = Event
@@ -104,7 +108,6 @@ class EventForm(StaffChoicesMixin, forms.ModelForm):
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
             "presenters": forms.CheckboxSelectMultiple,
-            "materials": forms.CheckboxSelectMultiple,
         }
 
     def clean(self):
