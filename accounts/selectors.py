@@ -10,7 +10,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
 from django.db.models.sql.compiler import SQLCompiler
 
-from .models import ApiKey
+from .choices import Role
+from .models import ApiKey, User
 
 
 class _CompiledLookup(NamedTuple):
@@ -92,3 +93,10 @@ def _compiled_lookup(connection: BaseDatabaseWrapper, alias: str) -> _CompiledLo
     populators = get_related_populators(klass_info, compiler.select, alias)
     shape = hashlib.sha256(f"{connection.vendor}:{sql}".encode()).hexdigest()[:16]
     return _CompiledLookup(sql, compiler, init_list, fields, populators, shape)
+
+
+def staff_users():
+    """Active users holding an office role, whom work may be given to or who may act for the office
+    (an assignee, a presenter, a spokesperson): never an API-only partner user, whose account has no
+    pages, nor an account with no role yet. Unordered: each list orders it as it shows it."""
+    return User.objects.filter(is_active=True).exclude(groups=None).exclude(groups__name=Role.PARTNER_AGENCY).distinct()

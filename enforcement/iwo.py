@@ -474,16 +474,25 @@ def _page_two(pdf: _Form, iwo: IncomeWithholdingOrder) -> None:
     pdf.use(11, bold=True)
     pdf.cell(0, 6, "ADDITIONAL INFORMATION FOR EMPLOYERS/INCOME WITHHOLDERS", new_x="LMARGIN", new_y="NEXT")
     pdf.use(8)
-    pdf.cell(
-        0,
+    # The identifiers the employer matches this page by print whole, at the right; the name takes
+    # the rest of the line and wraps in it when long (it ran the tracking identifier off the page).
+    identifiers = pdf.text_(
+        f"Case Identifier: {iwo.remittance_id}    Document tracking identifier: {iwo.control_number}"
+    )
+    right = pdf.get_string_width(identifiers) + 2 * pdf.c_margin
+    top = pdf.get_y()
+    pdf.multi_cell(
+        pdf.epw - right,
         4,
-        pdf.text_(
-            f"Employee/Obligor's Name: {iwo.obligor_name}    Case Identifier: {iwo.remittance_id}    "
-            f"Document tracking identifier: {iwo.control_number}"
-        ),
+        pdf.text_(f"Employee/Obligor's Name: {iwo.obligor_name}"),
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    bottom = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + pdf.epw - right, top)
+    pdf.cell(right, 4, identifiers, align="R")
+    pdf.set_xy(pdf.l_margin, max(bottom, top + 4))
     items = [
         (
             "Priority",

@@ -215,7 +215,7 @@ def _withholding_terms(
     from .services.withholding import iwo_figures, nothing_to_withhold
 
     if action.notice_withhold_monthly is not None:
-        per = {frequency: getattr(action, f"notice_withhold_{frequency}") for frequency in Frequency.values}
+        per = {frequency: getattr(action, name) for frequency, name in EnforcementAction.NOTICE_WITHHOLD_PER.items()}
         limit = action.notice_withhold_limit_percent
         if not any(amount > 0 for amount in per.values()):
             return None

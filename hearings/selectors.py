@@ -116,17 +116,16 @@ def compliance_assignees(*, request: HearingRequest):
     staff holding an office role, never an API-only partner user, and for a request on a case only
     the staff of that case's county (``cases.models.scope.user_county``: a blank county is the
     one-county office's), the ones who may work the case."""
-    from accounts.choices import Role
-    from accounts.models import User
+    from accounts.selectors import staff_users
 
-    staff = User.objects.filter(is_active=True).exclude(groups=None).exclude(groups__name=Role.PARTNER_AGENCY)
+    staff = staff_users()
     if request.case is not None:
         county = request.case.county
         in_county = Q(county=county)
         if county and county == settings.CASEWORKS_OFFICE_COUNTY:
             in_county |= Q(county="")
         staff = staff.filter(in_county) if county else staff.none()
-    return staff.distinct().order_by("last_name", "first_name", "username")
+    return staff.order_by("last_name", "first_name", "username")
 
 
 def open_actions(*, user):

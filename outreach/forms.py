@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 
+from accounts.selectors import staff_users
 from core.forms import DateInput, DateTimeInput, dates_in_order
 
 from .choices import QuestionKind
@@ -23,19 +23,16 @@ from .models import (
 )
 
 
-def staff_users():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-
-
 class StaffChoicesMixin:
-    """A model form whose ``staff_fields`` choose among active staff (``staff_users``), by name."""
+    """A model form whose ``staff_fields`` choose among active staff (``accounts.selectors
+    .staff_users``: never an API-only partner user), by name."""
 
     staff_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.staff_fields:
-            self.fields[name].queryset = staff_users()
+            self.fields[name].queryset = staff_users().order_by("first_name", "last_name", "username")
 
 
 class OrganisationForm(forms.ModelForm):
@@ -79,11 +76,15 @@ class EventForm(StaffChoicesMixin, forms.ModelForm):
         help_text="Meeting link for registrants; never published by the API.",
     )
 
-    staff_fields = ("presenters",)
+    # Current materials only (a field's queryset is copied for each form: read when the form is made).
+    materials = forms.ModelMultipleChoiceField(
+        queryset=Material.objects.filter(is_current=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Event._meta.get_field("materials").help_text,
+    )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["materials"].queryset = Material.objects.filter(is_current=True)
+    staff_fields = ("presenters",)
 
     class Meta:
         model = Event
@@ -107,7 +108,6 @@ class EventForm(StaffChoicesMixin, forms.ModelForm):
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
             "presenters": forms.CheckboxSelectMultiple,
-            "materials": forms.CheckboxSelectMultiple,
         }
 
     def clean(self):

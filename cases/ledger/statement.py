@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.dates import display_date
 from core.money import ZERO, display
 
-from ..choices import Bucket, CollectionStatus, EntryType, ObligationKind
+from ..choices import Bucket, EntryType, ObligationKind
 from ..models import Case, Collection, LedgerEntry
 from .fti import can_view_fti, shown_source
 from .interest import InterestFigure, case_arrears_interest
@@ -149,34 +149,40 @@ class Statement:
 @dataclass
 class _Applied:
     """A collection's entries of one day (allocations, reversals of them), in ledger order: one
-    line, described once they are all read (``settle``)."""
+    line, described once they are all read (``settle``). ``received``: the day the payment was first
+    distributed (its collection entry was written that day)."""
 
     line: Line
     collection: Collection
     entries: list[LedgerEntry] = field(default_factory=list)
+    received: bool = False
 
     def settle(self, fti: bool) -> None:
+        """Describe the day by what its entries are, not by what the collection is today (a later
+        reversal does not rewrite an earlier day)."""
         line, collection = self.line, self.collection
         line.amount = sum((e.amount for e in self.entries), ZERO)
-        reversals = [e for e in self.entries if e.entry_type == EntryType.REVERSAL]
         reference = collection.source_reference
-        if not reversals:  # the money received, applied to what is owed
-            source = shown_source(collection.source, fti=fti)
+        source = shown_source(collection.source, fti=fti)
+        received = f"Payment {reference} ({collection.get_source_display()})" if source else f"Payment {reference}"
+        taken_back = [e for e in self.entries if e.entry_type == EntryType.REVERSAL and not e.is_redistribution]
+        if taken_back:  # collection_reverse: a returned cheque, taken back with its reason
+            reason = taken_back[-1].reversal_reason or "corrected"
             line.description = (
-                f"Payment {reference} ({collection.get_source_display()})" if source else f"Payment {reference}"
+                f"{received}, reversed: {reason}" if self.received else f"Payment {reference} reversed: {reason}"
             )
             return
-        reason = reversals[-1].reversal_reason or "corrected"
-        if collection.status == CollectionStatus.REVERSED and self.entries[-1].entry_type == EntryType.REVERSAL:
-            # collection_reverse: the last entries ever written for the payment
-            line.description = f"Payment {reference} reversed: {reason}"
+        redistributions = [e for e in self.entries if e.is_redistribution]
+        if self.received or not redistributions:
+            # the money received, applied to what is owed: once, though distributed again that day
+            line.description = received
             return
         # Distributed again: its allocations reversed and written anew (in other buckets or months).
-        applied = -sum((e.amount for e in self.entries if e.entry_type == EntryType.ALLOCATION), ZERO)
+        reason = redistributions[-1].reversal_reason
         # The reference last, on its own: a long one then wraps whole within the column.
         line.description = (
-            f"Payment of {display_date(collection.received_on)} ({display(applied)}) applied again: {reason}. "
-            f"Reference {reference}"
+            f"Payment of {display_date(collection.received_on)} ({display(collection.amount)}) applied again: "
+            f"{reason}. Reference {reference}"
         )
         if line.amount == ZERO:
             line.kind = "move"
@@ -219,8 +225,10 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
     for row in bucketed.filter(posted_on__lt=start).values("bucket").annotate(total=Sum("amount")).order_by():
         opening_buckets[row["bucket"]] = row["total"] or ZERO
     # Only the columns a line is made of (ten years: about 500 entries, each with its collection).
+    # ... and the payments' collection entries (no bucket): the day each was received and first applied.
     entries = (
-        bucketed.filter(posted_on__gte=start, posted_on__lte=end)
+        LedgerEntry.objects.filter(case=case, posted_on__gte=start, posted_on__lte=end)
+        .filter(~Q(bucket="") | Q(entry_type=EntryType.COLLECTION))
         .select_related("collection")
         .only(*ENTRY_FIELDS, *(f"collection__{name}" for name in COLLECTION_FIELDS))
         .order_by("posted_on", "id")
@@ -232,7 +240,11 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
     fti_shown: dict[int, object] = {}
     opening = sum(opening_buckets.values(), ZERO)
     applied: dict[tuple[int, date], _Applied] = {}
+    received: set[tuple[int | None, date]] = set()
     for entry in entries:
+        if not entry.bucket:
+            received.add((entry.collection_id, entry.posted_on))
+            continue
         closing_buckets[entry.bucket] = closing_buckets.get(entry.bucket, ZERO) + entry.amount
         key = entry.posted_on.replace(day=1)
         month = months.setdefault(key, Month(month=key))
@@ -263,7 +275,8 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
                 posted_on=entry.posted_on, kind=kind, description=description, amount=entry.amount, bucket=entry.bucket
             )
         )
-    for group in applied.values():
+    for (collection_id, day), group in applied.items():
+        group.received = (collection_id, day) in received
         group.settle(fti)
     # The running balance, line by line: a collection's line stands for all its entries of the day.
     running = opening

@@ -50,6 +50,7 @@ from ..models import (
     Disbursement,
     LedgerEntry,
 )
+from ..models.ledger import REDISTRIBUTED_REASON
 from .ledger import (
     DUE_ENTRY_COLUMNS,
     ROLL_DESCRIPTION,
@@ -415,9 +416,7 @@ def _write(
         if not first_time and old == new and old_effect == new_effect and collection.hold_reason == hold_reason:
             continue
         for entry, bucket in live_entries.get(collection.pk, []):
-            reversals.append(
-                entry.reversal(bucket=bucket, on=on, reason=f"redistributed by month of collection ({reason})")
-            )
+            reversals.append(entry.reversal(bucket=bucket, on=on, reason=f"{REDISTRIBUTED_REASON} ({reason})"))
         reversed_allocation_ids += [a.pk for a in live_allocations.get(collection.pk, [])]
         if first_time:
             entries.append(
@@ -527,7 +526,7 @@ def _write(
             by=by,
             actor_label=actor_label,
             summary=(
-                f"{len(changes)} collection(s) redistributed by month of collection: {reason}"
+                f"{len(changes)} collection(s) {REDISTRIBUTED_REASON}: {reason}"
                 + (f"; {len(recover)} with family payments already sent to recover" if recover else "")
                 + (
                     f"; {len(held)} with a payment returned by the bank held undistributed (paid again"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.choices import Frequency
 from core.api.rows import Represent, field_representers, row_representer
 
 from ..choices import PartnerFileDirection, PartnerFileStatus, PaymentFileStatus, ReturnFileStatus
@@ -51,6 +52,7 @@ class EnforcementActionSerializer(serializers.ModelSerializer):
             "notice_issued_on",
             "notice_total_arrears",
             "notice_months_in_arrears",
+            *EnforcementAction.NOTICE_WITHHOLDING_FIELDS,
             "contest_opens_on",
             "contest_ends_on",
             "contested_on",
@@ -63,6 +65,25 @@ class EnforcementActionSerializer(serializers.ModelSerializer):
             "taken_on",
             "updated_at",
         ]
+        # What an income withholding notice told the NCP the employer would be told to withhold (42
+        # USC 666(b)(4)(B)), kept as issued; null for other remedies and for notices issued before
+        # these were kept.
+        extra_kwargs: ClassVar[dict] = {
+            **{
+                name: {
+                    "read_only": True,
+                    "help_text": f"Income withholding notice: the amount to withhold if paid "
+                    f"{Frequency(frequency).label.lower()}, "
+                    "as the notice stated it (0.00: nothing to withhold on the notice date).",
+                }
+                for frequency, name in EnforcementAction.NOTICE_WITHHOLD_PER.items()
+            },
+            "notice_withhold_limit_percent": {
+                "read_only": True,
+                "help_text": "Income withholding notice: the Consumer Credit Protection Act limit it stated "
+                "(percent of disposable earnings, 15 USC 1673(b)).",
+            },
+        }
 
 
 # The list's columns from ``.values()`` (issue 17.3): the action's own, its case's number and its rule's id.

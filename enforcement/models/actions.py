@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
 
+from cases.choices import Frequency
 from cases.models.scope import CaseScoped, case_scope_q
 from core.fields import EncryptedCharField
 from core.history import HistoricalRecords
@@ -120,6 +121,19 @@ class EnforcementAction(CaseScoped, models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    # The withholding a notice states (``notice_withholding_record``, the letter, the API): the
+    # field of each pay frequency, and all its figures (those and the CCPA limit).
+    NOTICE_WITHHOLD_PER: ClassVar[dict[str, str]] = {
+        Frequency.WEEKLY: "notice_withhold_weekly",
+        Frequency.BIWEEKLY: "notice_withhold_biweekly",
+        Frequency.SEMIMONTHLY: "notice_withhold_semimonthly",
+        Frequency.MONTHLY: "notice_withhold_monthly",
+    }
+    NOTICE_WITHHOLDING_FIELDS: ClassVar[tuple[str, ...]] = (
+        *NOTICE_WITHHOLD_PER.values(),
+        "notice_withhold_limit_percent",
+    )
 
     objects = EnforcementActionQuerySet.as_manager()
     history = HistoricalRecords()

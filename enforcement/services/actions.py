@@ -127,7 +127,7 @@ def action_notice_issue(
 
         notice_withholding_record(action, on=today)
     action.full_clean()
-    if not _notice_letter_deliver(action=action, by=by, on=today):
+    if not _notice_letter_deliver(action=action, by=by):
         return EnforcementAction.objects.get(pk=action.pk)  # nothing sent: nothing issued
     action.save()
     actor: dict[str, Any] = {"by": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
@@ -161,10 +161,11 @@ def notice_not_sent(action: EnforcementAction) -> bool:
     return action.status == ActionStatus.PROPOSED
 
 
-def _notice_letter_deliver(*, action: EnforcementAction, by, on: date) -> bool:
+def _notice_letter_deliver(*, action: EnforcementAction, by) -> bool:
     """Send the notice (``action`` as it will be saved) to the NCP and log it on the case with the
     address it is mailed to; with no postal address on file open a work item instead (the letter's
-    title, never a whereabouts). Whether it was sent."""
+    title, never a whereabouts; one for the notice, however many days it is tried again). Whether it
+    was sent."""
     from cases.services import letter_deliver
 
     from ..notices import notice_letter_addressed
@@ -181,7 +182,7 @@ def _notice_letter_deliver(*, action: EnforcementAction, by, on: date) -> bool:
             pdf_name=f"notice-{action.reference}.pdf",
             missing_title=f"{action.get_remedy_display()} notice {action.reference}: no postal address for the "
             "noncustodial parent (not issued)",
-            missing_key=f"enforcement-notice-unsent:{action.pk}:{on.isoformat()}",
+            missing_key=f"enforcement-notice-unsent:{action.pk}",
             by=acting_user(by),
         )
     )

@@ -637,6 +637,8 @@ PROPOSAL_SOURCE = (
     "cmp_unassigned",
     "ncp_person_id",
 )
+# Where a proposal's row gives the case's delinquency date (the days past due of its figures).
+DELINQUENT_SINCE_AT = PROPOSAL_SOURCE.index("delinquent_since")
 ACTION_VARYING = (
     "case",
     *ARREARS_FIGURES,
@@ -979,10 +981,9 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     as_of_text = as_of.isoformat()
     actions = []
     for row in rows:
-        # The case and its arrears figures (``ARREARS_FIGURES``, ``delinquent_since`` last) go into
-        # the action as read (``ACTION_VARYING``).
+        # The case and its arrears figures (``ARREARS_FIGURES``) go into the action as read (``ACTION_VARYING``).
         *case_and_arrears, identified_on, located_on, cmp_total, cmp_assigned, cmp_unassigned, ncp_id = row
-        delinquent_since = case_and_arrears[-1]
+        delinquent_since = row[DELINQUENT_SINCE_AT]
         start = max(d for d in (identified_on or as_of, located_on) if d is not None)
         figures = {
             "as_of": as_of_text,

@@ -247,8 +247,8 @@ def notice_withholding_record(action: EnforcementAction, *, on: date) -> None:
     withhold. The letter shown or reprinted later prints these, not what the case owes by then."""
     terms = iwo_figures(case=action.case, on=on)
     nothing = nothing_to_withhold(terms)
-    for frequency in Frequency.values:  # notice_withhold_weekly … notice_withhold_monthly
-        setattr(action, f"notice_withhold_{frequency}", Decimal("0.00") if nothing else terms.per[frequency])
+    for frequency, name in EnforcementAction.NOTICE_WITHHOLD_PER.items():
+        setattr(action, name, Decimal("0.00") if nothing else terms.per[frequency])
     action.notice_withhold_limit_percent = terms.withholding_limit_percent
 
 
