@@ -47,6 +47,7 @@ from ..models.people import ssn_validator
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
 from .person_lock import person_locked_live
+from .whereabouts import _fvi_save
 
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
@@ -333,6 +334,18 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     ):
         # Its SSN was given to another record since (``person_ssn_correct``: a merged record's SSN is free).
         raise ValidationError("This record's SSN is now on file for another person: the merge cannot be undone.")
+    # The stricter flag wins (42 USC 654(26)): the duplicate's rows were the merged record's, shown
+    # under its indicator; set there (by the merge or since), it stays set on the record given back.
+    fvi_kept = survivor.family_violence and not duplicate.family_violence
+    if fvi_kept:
+        _fvi_save(
+            duplicate,
+            True,
+            case=None,
+            by=by,
+            summary=f"Family violence indicator kept from the merged record (merge into person {survivor.pk} undone)",
+            data={"merge_event_id": event.pk},
+        )
     if "family_violence" in data["changed"]:
         survivor.family_violence = before["family_violence"]
     for fact in MERGE_FACTS:
@@ -350,10 +363,14 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
         survivor.save()
     duplicate.merged_into = None
     duplicate.merged_at = None
-    duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    duplicate.save(update_fields=["merged_into", "merged_at", "family_violence", "updated_at"])
     summary = f"Merge of person {duplicate.pk} into person {survivor.pk} undone"
+    if fvi_kept:
+        summary += f"; person {duplicate.pk} keeps the family violence indicator of the merged record"
     for subject in (survivor, duplicate):
-        event_about(subject, verb=UNDO_VERB, by=by, summary=summary, data={"merge_event_id": event.pk})
+        event_about(
+            subject, verb=UNDO_VERB, by=by, summary=summary, data={"merge_event_id": event.pk, "fvi_kept": fvi_kept}
+        )
     return duplicate
 
 
