@@ -32,7 +32,7 @@ from .models import (
 )
 from .rules import measure_value
 from .sampling import stratified_sample
-from .selectors import RuleBook, criterion_rules
+from .selectors import RuleBook, criterion_rules, reviews_scored_q
 from .timeframes import compliance_by
 
 
@@ -325,13 +325,7 @@ def criterion_rule_revise(
         raise ValidationError("Change at least one value of the criterion; nothing was saved.")
     used = (
         Review.objects.filter(period_end__gte=effective_from)
-        .filter(
-            Q(status=ReviewStatus.COMPLETED)
-            | Q(
-                samples__criterion=rule.criterion,
-                samples__result__in=[r for r in SampleResult.values if r != SampleResult.PENDING],
-            )
-        )
+        .filter(reviews_scored_q(rule.criterion))
         .order_by("-period_end")
         .distinct()
         .first()
