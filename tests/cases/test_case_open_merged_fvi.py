@@ -13,27 +13,7 @@ from core.models import DomainEvent
 from tests.cases.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
-CHILD_BORN = date(2019, 6, 1)
 BORN = date(1988, 4, 12)
-
-
-@pytest.fixture
-def coordinator(role_user):
-    return role_user("coordinator")
-
-
-def _child(**fields):
-    return PersonFactory(first_name="Lola", last_name="Reyes", date_of_birth=CHILD_BORN, ssn="", **fields)
-
-
-def _merged_or_refused(survivor, duplicate, by):
-    """The survivor after the merge, or None when the merge was refused."""
-    try:
-        services.person_merge(survivor=survivor, duplicate=duplicate, by=by, reason="Child entered twice")
-    except ValidationError:
-        return None
-    survivor.refresh_from_db()
-    return survivor
 
 
 def test_a_case_opening_does_not_link_a_picked_record_that_a_merge_just_made_fvi(role_user):

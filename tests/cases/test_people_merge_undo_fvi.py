@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from cases import services
 from cases.models import Person
@@ -11,27 +10,12 @@ from core.models import DomainEvent
 from tests.cases.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-CHILD_BORN = date(2019, 6, 1)
 BORN = date(1988, 4, 12)
 
 
 @pytest.fixture
 def coordinator(role_user):
     return role_user("coordinator")
-
-
-def _child(**fields):
-    return PersonFactory(first_name="Lola", last_name="Reyes", date_of_birth=CHILD_BORN, ssn="", **fields)
-
-
-def _merged_or_refused(survivor, duplicate, by):
-    """The survivor after the merge, or None when the merge was refused."""
-    try:
-        services.person_merge(survivor=survivor, duplicate=duplicate, by=by, reason="Child entered twice")
-    except ValidationError:
-        return None
-    survivor.refresh_from_db()
-    return survivor
 
 
 def test_an_fvi_reported_on_the_merged_person_stays_on_both_records_after_the_undo(coordinator):
