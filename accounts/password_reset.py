@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.mail import mail_link
+
 from .models import User
 
 WINDOW_SECONDS = 3600
@@ -52,7 +54,7 @@ def password_reset_email_send(*, user_id: int) -> bool:
     )
     context = {
         "user": user,
-        "link": settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + path,
+        "link": mail_link(path),
         "office_name": settings.CASEWORKS_OFFICE_NAME,
         "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
     }

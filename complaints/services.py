@@ -672,7 +672,10 @@ def complaint_resolve(
 
 
 def _recipients(complaint: Complaint, ombudspersons: list) -> list:
-    return [complaint.investigator] if complaint.investigator_id else ombudspersons
+    """The complaint's investigator while their account is active; otherwise (none assigned, or
+    they left the agency) the active ombudspersons, who are reminded of unassigned complaints."""
+    investigator = complaint.investigator
+    return [investigator] if investigator is not None and investigator.is_active else ombudspersons
 
 
 def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) -> list[Notice]:
@@ -709,7 +712,9 @@ def _reminder_candidates(*, today: date, ombudspersons: list, run: ReminderRun) 
     for referral in referrals:
         run.referrals += 1
         creator = referral.created_by
-        users = [creator] if creator is not None else _recipients(referral.complaint, ombudspersons)
+        users = (
+            [creator] if creator is not None and creator.is_active else _recipients(referral.complaint, ombudspersons)
+        )
         notices += [
             Notice(
                 user=user,
@@ -784,8 +789,10 @@ def reminder_emails_send(*, run_id: int, takeover: bool = False) -> dict[str, in
     take mail, one line saying so (the last attempt's). Then ``MailRelayUnavailable`` is raised so
     that the job is retried. ``takeover``: the job's worker died; the notices it left ``sending`` are
     sent again (and by any send once ``CASEWORKS_MAIL_SENDING_STALE_SECONDS`` have passed)."""
-    emailable = (
-        Notice.objects.filter(complaint__isnull=False).exclude(user__email="").select_related("user", "complaint")
+    emailable = (  # never to a deactivated account (someone who left keeps their address on it)
+        Notice.objects.filter(complaint__isnull=False, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "complaint")
     )
     result = mail_outbox_send(emailable, message=_notice_email, takeover=takeover)
     mail_result_record(ReminderRun, run_id=run_id, result=result, waiting="e-mails")

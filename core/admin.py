@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
@@ -60,6 +61,28 @@ class NoEditMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FrozenRowMixin:
+    """Rows editable in admin until a rule of their app freezes them (``frozen``: a completed
+    review, a closed plan): a frozen row is then view only, never changed, deleted (singly or by the
+    "delete selected" action, which asks per row) or reverted to an older version."""
+
+    def frozen(self, obj) -> bool:
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or not self.frozen(obj)) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not self.frozen(obj)) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def save_model(self, request, obj, form, change):
+        # A row added to (or moved onto) a frozen one's parent: a sample of a completed review, a
+        # note of a closed plan.
+        if self.frozen(obj):
+            raise PermissionDenied("This row belongs to a record that is frozen: nothing was saved.")
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
 
 
 class ReadOnlyAdmin(NoEditMixin, admin.ModelAdmin):

@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import User
 from core.jobs import job_enqueue
-from core.mail import MailFields, mail_outbox_send
+from core.mail import MailFields, mail_link, mail_outbox_send
 from core.models import DomainEvent
 from core.services import REPEAT_WINDOW, event_about, repeat_refuse, row_repeat_refuse, saved_created_or_changed
 from core.stale import Shown, refuse_if_changed
@@ -453,9 +453,7 @@ def announcement_send(*, announcement_id: int, takeover: bool = False) -> dict[s
     announcement is better than none, and SMTP offers no way to ask).
     """
     announcement = Announcement.objects.get(pk=announcement_id)
-    public_url = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/") + reverse(
-        "outreach:public_announcement_detail", kwargs={"pk": announcement.pk}
-    )
+    public_url = mail_link(reverse("outreach:public_announcement_detail", kwargs={"pk": announcement.pk}))
 
     def message(delivery: AnnouncementDelivery) -> EmailMessage:
         subject, body = announcement_email(
@@ -758,14 +756,13 @@ def survey_invitations_send(*, survey_id: int, takeover: bool = False) -> dict[s
     while the relay cannot take mail (``MailRelayUnavailable``), and ``takeover`` re-sends what a
     dead worker left ``sending`` — the same link, from the sealed token."""
     survey = Survey.objects.select_related("event").get(pk=survey_id)
-    base = settings.CASEWORKS_PUBLIC_BASE_URL.rstrip("/")
 
     def message(invitee: SurveyInvitee) -> EmailMessage:
         raw = invitee.sealed_token
         if not raw:  # sent or refused already (the token erased): never a second link
             raise ValueError("no link is waiting for this attendee")
         email = invitee.registration.email
-        link = base + reverse("outreach:feedback_form", kwargs={"token": raw})
+        link = mail_link(reverse("outreach:feedback_form", kwargs={"token": raw}))
         subject, body = survey_invitation_email(survey=survey, email=email, link=link)
         return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
 

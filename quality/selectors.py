@@ -10,12 +10,13 @@ from django.db.models import Max, Prefetch, Q
 
 from core.legal import ParameterSet
 
-from .choices import SampleResult, SnapshotLevel
+from .choices import PlanStatus, ReviewStatus, SampleResult, SnapshotLevel
 from .models import (
     CriterionRule,
     Expenditure,
     ImprovementPlan,
     PlanAction,
+    Review,
     ReviewSample,
     Snapshot,
     SnapshotValue,
@@ -43,6 +44,38 @@ class RuleBook:
 
     def exception_for(self, measure: str) -> Exception_ | None:
         return self.exceptions.get(measure)
+
+
+def reviews_scored_q(criterion: str) -> Q:
+    """The reviews whose scores read ``criterion``'s checklist: completed ones (their rates were
+    reported), and any with a case scored under the criterion (the answers are keyed by the
+    question's text)."""
+    scored = [result for result in SampleResult.values if result != SampleResult.PENDING]
+    return Q(status=ReviewStatus.COMPLETED) | Q(samples__criterion=criterion, samples__result__in=scored)
+
+
+def criterion_rule_scored_against(rule: CriterionRule) -> bool:
+    """Whether a review was scored against this version of the checklist (``reviews_scored_q``): a
+    review reads the version in force on its period end (``criterion_rules``), from the version's
+    ``effective_from`` to the next version's. Such a version is never edited in place."""
+    later = CriterionRule.objects.filter(criterion=rule.criterion, effective_from__gt=rule.effective_from)
+    next_from = later.order_by("effective_from").values_list("effective_from", flat=True).first()
+    reviews = Review.objects.filter(reviews_scored_q(rule.criterion), period_end__gte=rule.effective_from)
+    if next_from is not None:
+        reviews = reviews.filter(period_end__lt=next_from)
+    return reviews.exists()
+
+
+def review_frozen(review_id: int) -> bool:
+    """Whether the review is completed (read from the database): its sample and scores are then
+    frozen, as its compliance rates were reported (45 CFR 308.1(e), 308.2)."""
+    return Review.objects.filter(pk=review_id, status=ReviewStatus.COMPLETED).exists()
+
+
+def plan_frozen(plan_id: int) -> bool:
+    """Whether the plan is closed (read from the database): its record (its actions and notes) is
+    then its outcome, frozen."""
+    return ImprovementPlan.objects.filter(pk=plan_id, status=PlanStatus.CLOSED).exists()
 
 
 def criterion_rules(*, on: date) -> dict[str, CriterionRule]:

@@ -32,7 +32,7 @@ from .models import (
 )
 from .rules import measure_value
 from .sampling import stratified_sample
-from .selectors import RuleBook, criterion_rules
+from .selectors import RuleBook, criterion_rules, reviews_scored_q
 from .timeframes import compliance_by
 
 
@@ -230,17 +230,27 @@ def review_draw_sample(*, review: Review, by: User | None = None) -> int:
     return len(rows)
 
 
+def _locked_unless(model, row_id: int, *, status: str, refusal: str):
+    """The row (a review, a plan) under its row lock, refused with ``refusal`` (``{title}`` filled
+    in) while its status is ``status``, the one that freezes it. Every step that writes under it
+    takes this lock, so a step racing the freezing waits for it and is then refused."""
+    row = model.objects.select_for_update().get(pk=row_id)
+    if row.status == status:
+        raise ValidationError(refusal.replace("{title}", row.title))
+    return row
+
+
 def _review_open_locked(review_id: int) -> Review:
     """The review under its row lock, refused once completed: its compliance rates are the ones
     reported (45 CFR 308.1(e), 308.2), so its sample and scores are frozen. Scoring, drawing and
     completing all take this lock, so a score cannot land after a completion it raced with."""
-    review = Review.objects.select_for_update().get(pk=review_id)
-    if review.status == ReviewStatus.COMPLETED:
-        raise ValidationError(
-            f"The review “{review.title}” is completed: its sample and scores are frozen, as its compliance "
-            "rates were reported. Nothing was changed."
-        )
-    return review
+    return _locked_unless(
+        Review,
+        review_id,
+        status=ReviewStatus.COMPLETED,
+        refusal="The review “{title}” is completed: its sample and scores are frozen, as its compliance "
+        "rates were reported. Nothing was changed.",
+    )
 
 
 @transaction.atomic
@@ -325,13 +335,7 @@ def criterion_rule_revise(
         raise ValidationError("Change at least one value of the criterion; nothing was saved.")
     used = (
         Review.objects.filter(period_end__gte=effective_from)
-        .filter(
-            Q(status=ReviewStatus.COMPLETED)
-            | Q(
-                samples__criterion=rule.criterion,
-                samples__result__in=[r for r in SampleResult.values if r != SampleResult.PENDING],
-            )
-        )
+        .filter(reviews_scored_q(rule.criterion))
         .order_by("-period_end")
         .distinct()
         .first()
@@ -398,10 +402,12 @@ def _plan_active_locked(plan_id: int, doing: str) -> ImprovementPlan:
     """The plan under its row lock, refused once closed: a closed plan's record is its outcome, so
     no action is added or marked done and no note is added to it. ``plan_close``'s conditional
     update waits on this lock, so a step racing the closing is refused once the plan is closed."""
-    plan = ImprovementPlan.objects.select_for_update().get(pk=plan_id)
-    if plan.status == PlanStatus.CLOSED:
-        raise ValidationError(f"The plan “{plan.title}” is closed: {doing} Nothing was saved.")
-    return plan
+    return _locked_unless(
+        ImprovementPlan,
+        plan_id,
+        status=PlanStatus.CLOSED,
+        refusal=f"The plan “{{title}}” is closed: {doing} Nothing was saved.",
+    )
 
 
 @transaction.atomic

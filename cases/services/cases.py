@@ -223,6 +223,33 @@ class _Routed:
     notes: str
 
 
+def _ssn_link_routed(key: str, person: Person, *, differs: list[str], seen: bool) -> tuple[_Routed, dict]:
+    """A party found by its SSN on a record the caseworker may not link: its route and match note
+    (``differs``: what entered differs from the record, ``_entered_differs``)."""
+    template = SSN_LINK_ROUTED_NOTES if differs else FVI_SSN_ROUTED_NOTES
+    note = {
+        "party": key,
+        "how": "new: SSN on file for a record the caseworker may not link",
+        "ssn_on_file_person_id": person.pk,
+        "visible_to_caseworker": seen,
+        "entered_differs": differs,
+        **({"confirmed_by_caseworker": True} if differs else {}),
+        "routed_to_coordinator": True,
+    }
+    return _Routed(person, by_ssn=True, notes=template), note
+
+
+def _pick_routed(key: str, person: Person) -> tuple[_Routed, dict]:
+    """A party picked from the possible matches on an FVI record: its route and match note."""
+    note = {
+        "party": key,
+        "how": "new: picked a record the caseworker may not link",
+        "picked_person_id": person.pk,
+        "routed_to_coordinator": True,
+    }
+    return _Routed(person, by_ssn=False, notes=FVI_PICK_ROUTED_NOTES), note
+
+
 def _party_key(role: str, index: int) -> str:
     return role if index == 0 else f"{role}{index + 1}"
 
@@ -275,19 +302,8 @@ def _parties_resolve(
                 continue
             seen = bool(visible_match_ids(user=by, people=[matches.exact]))
             if (differs and not _ssn_link_confirmable(matches.exact, seen=seen)) or matches.exact.family_violence:
-                template = SSN_LINK_ROUTED_NOTES if differs else FVI_SSN_ROUTED_NOTES
-                routed[key] = _Routed(matches.exact, by_ssn=True, notes=template)
-                notes.append(
-                    {
-                        "party": key,
-                        "how": "new: SSN on file for a record the caseworker may not link",
-                        "ssn_on_file_person_id": matches.exact.pk,
-                        "visible_to_caseworker": seen,
-                        "entered_differs": differs,
-                        **({"confirmed_by_caseworker": True} if differs else {}),
-                        "routed_to_coordinator": True,
-                    }
-                )
+                routed[key], note = _ssn_link_routed(key, matches.exact, differs=differs, seen=seen)
+                notes.append(note)
                 continue
             found[key] = matches.exact
             notes.append(
@@ -306,15 +322,8 @@ def _parties_resolve(
             if chosen.pk in matches.ssn_differs:
                 raise ValidationError({f"{key}_existing_person": PICKED_SSN_DIFFERS})
             if chosen.family_violence:
-                routed[key] = _Routed(chosen, by_ssn=False, notes=FVI_PICK_ROUTED_NOTES)
-                notes.append(
-                    {
-                        "party": key,
-                        "how": "new: picked a record the caseworker may not link",
-                        "picked_person_id": chosen.pk,
-                        "routed_to_coordinator": True,
-                    }
-                )
+                routed[key], note = _pick_routed(key, chosen)
+                notes.append(note)
                 continue
             found[key] = chosen
             # The SSN typed is saved on the record (``_person_entered_again``): the files matched
@@ -376,19 +385,35 @@ MATCHED_MERGED = (
 )
 
 
-def matched_people_lock(existing: dict[str, Person]) -> None:
-    """The records matching found (``_parties_resolve``), locked in id order (as a merge locks its
-    two) and read again before any is put on a case: a merge committed since matching (matching
-    reads without locks, and the SSN's turn a case opening takes is not a merge's) left one of them
-    merged away, where a case party must not be (no SSN match, search or report reaches a merged
-    record): refused, nothing saved, to be matched again. A merge that starts after this waits
-    for the opening and then moves its new participation with the rest."""
+def matched_people_lock(existing: dict[str, Person], match_notes: list[dict], routed: dict[str, _Routed]) -> None:
+    """The records matching found (``_parties_resolve``'s three values), locked in id order (as a
+    merge locks its two) and read again before any is put on a case: a merge committed since
+    matching (matching reads without locks, and the SSN's turn a case opening takes is not a
+    merge's) left one of them merged away, where a case party must not be (no SSN match, search or
+    report reaches a merged record): refused, nothing saved, to be matched again. A merge (or an
+    indicator set) since matching may also have given one the family violence indicator: a party
+    matched by its SSN or picked from the possible matches is then routed to a coordinator as
+    matching routes an FVI record (42 USC 654(26)): moved from ``existing`` to ``routed``, its note
+    replaced. A merge that starts after this waits for the opening and then moves its new
+    participation with the rest."""
     if not existing:
         return
     ids = sorted({person.pk for person in existing.values()})
-    locked = Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    if any(locked.values_list("merged_into_id", flat=True)):
+    locked = {person.pk: person for person in Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    if any(person.merged_into_id for person in locked.values()):
         raise ValidationError({"__all__": MATCHED_MERGED})
+    for index, note in enumerate(match_notes):
+        key = note["party"]
+        person = locked.get(note.get("person_id"))  # linked notes only: a routed or new party has none
+        if key not in existing or person is None or not person.family_violence or existing[key].family_violence:
+            continue
+        if note["how"] == "same SSN":
+            seen = not note.get("not_visible_to_caseworker")
+            route, new_note = _ssn_link_routed(key, person, differs=note.get("entered_differs", []), seen=seen)
+        else:  # picked by the caseworker
+            route, new_note = _pick_routed(key, person)
+        routed[key], match_notes[index] = route, {**new_note, "indicator_set_since_matching": True}
+        del existing[key]
 
 
 def _person_entered_again(person: Person, data: PartyData) -> Person:
@@ -537,7 +562,7 @@ def case_create(
     _case_open_repeat_refuse(case, parties=[(role, party) for _, role, party in keyed], by=by)
     _parties_lock([party for _, _, party in keyed])
     existing, match_notes, routed = _parties_resolve([(key, party) for key, _, party in keyed], by=by)
-    matched_people_lock(existing)
+    matched_people_lock(existing, match_notes, routed)
     case_deadline_refresh(case)
     save_with_unique_number(  # two clerks at once: the second meets the number and draws again
         case, draw=lambda: case_number_next(case.jurisdiction), field="case_number"

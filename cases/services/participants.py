@@ -64,7 +64,7 @@ def case_child_add(*, case: Case, data: PartyData, by: User) -> CaseParticipant:
         if any(p.pk in on_case for people in exc.matches.values() for p in people):
             raise ValidationError({"__all__": CHILD_LIKELY_ON_CASE}) from exc
         raise
-    matched_people_lock(existing)
+    matched_people_lock(existing, notes, routed)
     if "child" in existing and existing["child"].pk in on_case:
         ended = case.participants.filter(person=existing["child"], ended_on__isnull=False).first()
         if ended is not None:  # one row per person and role (participant_unique_role): not added twice

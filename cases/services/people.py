@@ -14,11 +14,13 @@ merge event on the survivor lists every row it moved, and the undo moves exactly
 Flags combine to the stricter: the family violence indicator (42 USC 654(26)) set on either is
 set on the survivor. Two different SSNs are two people: such a merge is refused. A fact one record
 holds and the other lacks (``MERGE_FACTS``: a date of death, established paternity...) is kept;
-the same fact recorded differently on each refuses the merge.
+the same fact recorded differently on each refuses the merge, and so does a merged record the
+person and paternity pages would refuse (``_merged_check``).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -45,6 +47,7 @@ from ..models.people import ssn_validator
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
 from .person_lock import person_locked_live
+from .whereabouts import _fvi_save
 
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
@@ -62,6 +65,9 @@ class MergeFact:
     label: str  # "These records differ on the <label>"
     fields: tuple[str, ...]
     rank: Callable[[Person], int]
+    # Held by both at different ranks, what the lesser holds must agree with the other (a genetic
+    # test ordered on another date is another test: neither is dropped for the other).
+    partial_must_agree: bool = False
 
 
 _PATERNITY_RANK: dict[str, int] = {
@@ -81,24 +87,59 @@ MERGE_FACTS = (
         "genetic test",
         ("genetic_test_ordered_on", "genetic_test_result"),
         lambda p: int(p.genetic_test_ordered_on is not None) + int(bool(p.genetic_test_result)),
+        partial_must_agree=True,
     ),
     MergeFact("birth in or out of wedlock", ("born_in_wedlock",), lambda p: int(p.born_in_wedlock is not None)),
 )
 
 
+def _facts_disagree(fact: MergeFact, mine: Person, theirs: Person) -> bool:
+    """Whether two records holding ``fact`` hold it differently: at the same rank, any value that
+    differs; at different ranks (``partial_must_agree``), a value both hold that differs."""
+    pairs = [(getattr(mine, name), getattr(theirs, name)) for name in fact.fields]
+    if fact.rank(mine) == fact.rank(theirs):
+        return any(a != b for a, b in pairs)
+    return fact.partial_must_agree and any(a not in (None, "") and b not in (None, "") and a != b for a, b in pairs)
+
+
 def _facts_taken(survivor: Person, duplicate: Person) -> list[MergeFact]:
-    """The facts the survivor takes from the duplicate (``MergeFact``); a conflict is refused."""
+    """The facts the survivor takes from the duplicate (``MergeFact``); a conflict is refused, and
+    so is a merged record the person and paternity pages would refuse (``_merged_check``)."""
     taken = []
     for fact in MERGE_FACTS:
         mine, theirs = fact.rank(survivor), fact.rank(duplicate)
-        values = [tuple(getattr(p, name) for name in fact.fields) for p in (survivor, duplicate)]
-        if theirs > mine:
-            taken.append(fact)
-        elif theirs == mine > 0 and values[0] != values[1]:
+        if mine > 0 and theirs > 0 and _facts_disagree(fact, survivor, duplicate):
             raise ValidationError(
                 f"These records differ on the {fact.label}: correct the record that is wrong, then merge them."
             )
+        if theirs > mine:
+            taken.append(fact)
+    _merged_check(survivor, duplicate, taken)
     return taken
+
+
+def _merged_check(survivor: Person, duplicate: Person, taken: list[MergeFact]) -> None:
+    """The survivor as the merge would leave it, checked as its pages check it: its details
+    (``_details_check``: death not before birth...) and its paternity (``_paternity_check``: no
+    paternity established by a genetic test that excludes the man tested...). Facts combined one by
+    one can make a record neither said: such a merge is refused, naming what is wrong."""
+    from .participants import PATERNITY_FIELDS, PaternityData, _paternity_check
+
+    names = [name for fact in taken for name in fact.fields]
+    if not names:
+        return
+    merged = copy.copy(survivor)
+    for name in names:
+        setattr(merged, name, getattr(duplicate, name))
+    try:
+        _details_check(merged, [name for name in names if name not in PATERNITY_FIELDS])
+        if set(names) & set(PATERNITY_FIELDS):
+            _paternity_check(PaternityData(*(getattr(merged, name) for name in PATERNITY_FIELDS)))
+    except ValidationError as exc:
+        raise ValidationError(
+            "Merged, these records would say what neither says and the record's pages refuse: "
+            f"{' '.join(exc.messages)} Correct the record that is wrong, then merge them."
+        ) from exc
 
 
 def _two_roles_refuse(survivor: Person, duplicate: Person) -> None:
@@ -293,6 +334,18 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     ):
         # Its SSN was given to another record since (``person_ssn_correct``: a merged record's SSN is free).
         raise ValidationError("This record's SSN is now on file for another person: the merge cannot be undone.")
+    # The stricter flag wins (42 USC 654(26)): the duplicate's rows were the merged record's, shown
+    # under its indicator; set there (by the merge or since), it stays set on the record given back.
+    fvi_kept = survivor.family_violence and not duplicate.family_violence
+    if fvi_kept:
+        _fvi_save(
+            duplicate,
+            True,
+            case=None,
+            by=by,
+            summary=f"Family violence indicator kept from the merged record (merge into person {survivor.pk} undone)",
+            data={"merge_event_id": event.pk},
+        )
     if "family_violence" in data["changed"]:
         survivor.family_violence = before["family_violence"]
     for fact in MERGE_FACTS:
@@ -310,10 +363,14 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
         survivor.save()
     duplicate.merged_into = None
     duplicate.merged_at = None
-    duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    duplicate.save(update_fields=["merged_into", "merged_at", "family_violence", "updated_at"])
     summary = f"Merge of person {duplicate.pk} into person {survivor.pk} undone"
+    if fvi_kept:
+        summary += f"; person {duplicate.pk} keeps the family violence indicator of the merged record"
     for subject in (survivor, duplicate):
-        event_about(subject, verb=UNDO_VERB, by=by, summary=summary, data={"merge_event_id": event.pk})
+        event_about(
+            subject, verb=UNDO_VERB, by=by, summary=summary, data={"merge_event_id": event.pk, "fvi_kept": fvi_kept}
+        )
     return duplicate
 
 
