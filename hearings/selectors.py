@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -117,15 +116,12 @@ def compliance_assignees(*, request: HearingRequest):
     the staff of that case's county (``cases.models.scope.user_county``: a blank county is the
     one-county office's), the ones who may work the case."""
     from accounts.selectors import staff_users
+    from cases.models.scope import users_of_counties_q, users_with_a_county_q
 
-    staff = staff_users()
-    if request.case is not None:
-        county = request.case.county
-        in_county = Q(county=county)
-        if county and county == settings.CASEWORKS_OFFICE_COUNTY:
-            in_county |= Q(county="")
-        staff = staff.filter(in_county) if county else staff.none()
-    return staff.order_by("last_name", "first_name", "username")
+    # The same bound as marking the action done (``ComplianceAction.scope_filter``): whoever is
+    # offered here may do what they are given.
+    reach = users_of_counties_q([request.case.county]) if request.case is not None else users_with_a_county_q()
+    return staff_users().filter(reach).order_by("last_name", "first_name", "username")
 
 
 def open_actions(*, user):

@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, Max, Q
 from django.utils import timezone
 
 from accounts.models import User
+from cases.models.scope import users_of_counties_q
 
 from .choices import ComplianceStatus, EnrolmentStatus, Requirement
 from .models import (
@@ -44,13 +45,7 @@ def staff_of_counties(counties: Iterable[str] | None):
     user_county``); every staff member when ``counties`` is ``None`` (a state-wide partner key). Staff
     of no county belong to none of them."""
     users = User.objects.all()
-    if counties is None:
-        return users
-    names = [c for c in counties if c]
-    reach = Q(county__in=names)
-    if settings.CASEWORKS_OFFICE_COUNTY and settings.CASEWORKS_OFFICE_COUNTY in names:
-        reach |= Q(county="")
-    return users.filter(reach) if names else users.none()
+    return users if counties is None else users.filter(users_of_counties_q(counties))
 
 
 def due_soon_days() -> int:

@@ -51,6 +51,24 @@ def user_county(user) -> str:
     return (getattr(user, "county", "") or "").strip() or settings.CASEWORKS_OFFICE_COUNTY
 
 
+def users_of_counties_q(counties) -> Q:
+    """The users who work one of ``counties`` (``user_county``: their county, or the one-county
+    office's for a user without one); ``NOTHING`` for no county. A filter on the user model."""
+    names = [c for c in counties if c]
+    if not names:
+        return NOTHING
+    reach = Q(county__in=names)
+    if settings.CASEWORKS_OFFICE_COUNTY and settings.CASEWORKS_OFFICE_COUNTY in names:
+        reach |= Q(county="")
+    return reach
+
+
+def users_with_a_county_q() -> Q:
+    """The users who work some county (``user_county`` is not blank): every user in a one-county
+    office, else those with a county of their own. A filter on the user model."""
+    return Q() if settings.CASEWORKS_OFFICE_COUNTY else ~Q(county="")
+
+
 def case_county_q(user, prefix: str = "") -> Q:
     """The cases of the staff user's own county (``user_county``); ``NOTHING`` without one. The
     outer bound of every staff write, whatever the user may read."""
