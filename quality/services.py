@@ -277,7 +277,11 @@ def sample_score(
 
 @transaction.atomic
 def review_complete(*, review: Review, by: User) -> Review:
-    """Complete the review once every sampled case is scored; from then on it is frozen."""
+    """Complete the review once every sampled case is scored; from then on it is frozen. Completing
+    a completed review (a double-clicked button) changes nothing and records nothing."""
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.status == ReviewStatus.COMPLETED:
+        return locked
     review = _review_open_locked(review.pk)
     if review.samples.filter(result=SampleResult.PENDING).exists():
         raise ValidationError("Score every sampled case before completing the review.")
@@ -427,9 +431,12 @@ def plan_action_add(*, plan: ImprovementPlan, description: str, owner, due_on: d
 
 @transaction.atomic
 def plan_action_complete(*, action: PlanAction, completed_on: date, by: User) -> PlanAction:
+    """Mark a plan's action done, once: read again under the plan's lock, so two clicks at once
+    record one completion and one event."""
+    action.plan = _plan_active_locked(action.plan_id, "its actions are no longer marked done.")
+    action.refresh_from_db(fields=["completed_on"])
     if action.completed_on is not None:
         return action
-    action.plan = _plan_active_locked(action.plan_id, "its actions are no longer marked done.")
     action.completed_on = completed_on
     return saved_with_event(
         action,

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.models import DomainEvent
 from quality import services
 from quality.models import ImprovementPlan, PlanAction, PlanNote
 from tests.quality.factories import ImprovementPlanFactory, PlanActionFactory
@@ -54,3 +55,16 @@ def test_the_closed_plan_page_offers_no_step_and_refuses_a_post(client, closed_p
     response = client.post(reverse("quality:plan_note_add", args=[plan.pk]), {"text": "x"}, follow=True)
     assert "The note was not added: The plan" in response.content.decode()
     assert not PlanNote.objects.filter(plan=plan).exists()
+
+
+def test_an_action_marked_done_from_two_pages_at_once_is_recorded_once(make_user):
+    # given two copies of one open action, read before either click (two tabs, a double click)
+    analyst = make_user("quality_analyst")
+    action = PlanActionFactory(plan=ImprovementPlanFactory(owner=analyst), owner=analyst, due_on=date(2026, 12, 15))
+    first, second = PlanAction.objects.get(pk=action.pk), PlanAction.objects.get(pk=action.pk)
+    # when both mark it done, then the first date stands and one event is recorded
+    services.plan_action_complete(action=first, completed_on=date(2026, 12, 10), by=analyst)
+    services.plan_action_complete(action=second, completed_on=date(2026, 12, 11), by=analyst)
+    action.refresh_from_db()
+    assert action.completed_on == date(2026, 12, 10)
+    assert DomainEvent.objects.filter(verb="quality.plan_action_completed").count() == 1

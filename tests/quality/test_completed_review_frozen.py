@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.models import DomainEvent
 from quality import services
 from quality.models import ReviewSample
 from tests.cases.factories import CaseFactory
@@ -39,9 +40,12 @@ def test_a_completed_review_is_neither_redrawn_nor_completed_again(make_user):
     review, samples = _completed_review(analyst)
     with pytest.raises(ValidationError, match="frozen"):
         services.review_draw_sample(review=review, by=analyst)
-    with pytest.raises(ValidationError, match="frozen"):
-        services.review_complete(review=review, by=analyst)
     assert ReviewSample.objects.filter(review=review).count() == 4
+    # a double-clicked "Complete": the second click changes nothing and records no second event
+    events = DomainEvent.objects.filter(verb="quality.review_completed")
+    assert events.count() == 1
+    assert services.review_complete(review=review, by=analyst).status == "completed"
+    assert events.count() == 1
 
 
 def test_the_score_page_of_a_completed_review_is_read_only_and_refuses_a_post(client, make_user):
