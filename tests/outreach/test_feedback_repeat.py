@@ -42,3 +42,13 @@ def test_the_same_answers_long_after_are_refused_as_a_used_link(client, feedback
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         assert client.post(url, answers).status_code == 404
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
+
+
+def test_other_answers_sent_at_once_with_a_used_link_are_refused(client, feedback_link):  # noqa: F811
+    # a used link is not a way to change (or to read back) the stored response: only the same
+    # answers within the window are thanked again
+    survey, rating, text, url = feedback_link
+    assert client.post(url, {f"q_{rating.pk}": "4", f"q_{text.pk}": "Very helpful"}).status_code == 302
+    assert client.post(url, {f"q_{rating.pk}": "1", f"q_{text.pk}": "Changed my mind"}).status_code == 404
+    stored = SurveyResponse.objects.get(survey=survey)
+    assert set(stored.answers.values_list("rating", "text")) == {(4, ""), (None, "Very helpful")}
