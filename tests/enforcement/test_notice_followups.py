@@ -20,7 +20,7 @@ import pytest
 
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction
-from enforcement.services.actions import action_notice_issue
+from enforcement.services.actions import NoticeNotSent, action_notice_issue
 from enforcement.services.sweep import sweep_run_inline
 from tests.enforcement.factories import AS_OF, delinquent_case
 from tests.enforcement.iwo_factories import active_withholding_action, add_obligation
@@ -46,7 +46,8 @@ def test_trying_again_another_day_does_not_open_a_second_work_item_for_the_same_
     case = delinquent_case(unassigned="3000.00", ncp_address=False)
     sweep_run_inline(as_of=AS_OF)
     action = EnforcementAction.objects.get(case=case, remedy=Remedy.PASSPORT_DENIAL)
-    action_notice_issue(action=action, by=None, on=AS_OF)
-    action_notice_issue(action=action, by=None, on=AS_OF + timedelta(days=1))
+    for day in (AS_OF, AS_OF + timedelta(days=1)):
+        with pytest.raises(NoticeNotSent):
+            action_notice_issue(action=action, by=None, on=day)
     items = case.work_items.filter(title__icontains="no postal address", status="open")
     assert items.count() == 1, list(items.values_list("title", "dedupe_key"))
