@@ -12,9 +12,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from cases.choices import WorkItemStatus
 from cases.models import WorkItem
 from core.business_days import roll_forward
 from core.services import acting_user, event_about, saved_with_event
@@ -167,6 +169,7 @@ def _notice_issue(
     if unsent_item is not None:
         return EnforcementAction.objects.get(pk=action.pk), unsent_item  # nothing sent: nothing issued
     action.save()
+    _unsent_items_close(action, on=today, by=by)
     actor: dict[str, Any] = {"by": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
     event_about(
         action,
@@ -187,6 +190,47 @@ def _notice_issue(
     return action, None
 
 
+def _unsent_base_key(action: EnforcementAction) -> str:
+    return f"enforcement-notice-unsent:{action.pk}"
+
+
+def _unsent_items(action: EnforcementAction):
+    """The "no postal address" work items of ``action``'s notice: keyed ``enforcement-notice-unsent:{pk}``,
+    then ``...:{pk}:2``, ``:3`` for each one opened after the one before was closed."""
+    base = _unsent_base_key(action)
+    return WorkItem.objects.filter(Q(dedupe_key=base) | Q(dedupe_key__startswith=f"{base}:"))
+
+
+def _unsent_key(action: EnforcementAction) -> str:
+    """The dedupe key for the work item of a notice not sent: the open item's, so retries reuse it;
+    a fresh one once every earlier item was closed (``work_item_create`` returns any item with its
+    key, closed or not, and the page tells the caseworker one was opened)."""
+    keys = dict(_unsent_items(action).values_list("dedupe_key", "status"))
+    open_key = next((key for key, status in keys.items() if status == WorkItemStatus.OPEN), None)
+    if open_key:
+        return open_key
+    base = _unsent_base_key(action)
+    return f"{base}:{len(keys) + 1}" if keys else base
+
+
+def _unsent_items_close(action: EnforcementAction, *, on: date, by) -> None:
+    """The notice is issued: its open "no postal address" work item is done, with a note why."""
+    for item in _unsent_items(action).filter(status=WorkItemStatus.OPEN):
+        item.status = WorkItemStatus.DONE
+        item.completed_on = on
+        item.notes = (
+            f"{item.notes}\n\nNotice {action.reference} issued on {on.isoformat()}: sent, nothing left to do.".strip()
+        )
+        item.save(update_fields=["status", "completed_on", "notes", "updated_at"])
+        event_about(
+            item,
+            verb="work_item.done",
+            by=acting_user(by),
+            actor_label="" if acting_user(by) else "system",
+            summary=f"{item.title}: the notice was issued",
+        )
+
+
 def _notice_letter_deliver(*, action: EnforcementAction, by) -> WorkItem | None:
     """Send the notice (``action`` as it will be saved) to the NCP and log it on the case with the
     address it is mailed to; with no postal address on file open a work item instead (the letter's
@@ -196,7 +240,7 @@ def _notice_letter_deliver(*, action: EnforcementAction, by) -> WorkItem | None:
     from ..notices import notice_letter_addressed
 
     letter, address = notice_letter_addressed(action)
-    key = f"enforcement-notice-unsent:{action.pk}"
+    key = _unsent_key(action)
     channel = letter_deliver(
         letter=letter,
         case=action.case,

@@ -9,10 +9,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from cases.models import WorkItem
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction
 from enforcement.services.actions import NoticeNotSent, action_notice_issue, actions_notice_issue_bulk
 from enforcement.services.sweep import sweep_run_inline
+from tests.cases.factories import AddressFactory
 from tests.enforcement.factories import AS_OF, delinquent_case
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +47,25 @@ def test_the_service_raises_after_keeping_the_work_item(unreachable):
         action_notice_issue(action=unreachable, by=None, on=LATER)
     assert raised.value.code == "no_postal_address" and raised.value.action.status == ActionStatus.PROPOSED
     assert raised.value.work_item.case_id == unreachable.case_id
+
+
+def test_a_retry_after_the_work_item_was_closed_opens_one_again(unreachable, client_as):
+    with pytest.raises(NoticeNotSent):
+        action_notice_issue(action=unreachable, by=None, on=LATER)
+    item = unreachable.case.work_items.get(title__icontains="no postal address")
+    WorkItem.objects.filter(pk=item.pk).update(status="done")  # the caseworker closed it (asked, no answer)
+    client = client_as("enforcement_specialist")
+    page = client.post(
+        reverse("enforcement:action_issue_notice", args=[unreachable.pk]), {"confirmed": "yes"}, follow=True
+    )
+    assert b"A work item was opened on the case" in page.content
+    assert unreachable.case.work_items.filter(title__icontains="no postal address", status="open").exists()
+
+
+def test_the_work_item_is_closed_once_the_notice_goes_out(unreachable):
+    with pytest.raises(NoticeNotSent):
+        action_notice_issue(action=unreachable, by=None, on=LATER)
+    AddressFactory(person=unreachable.case.ncp, line1="41 Quail Street", city="Albany", postal_code="12210")
+    action = action_notice_issue(action=unreachable, by=None, on=LATER + timedelta(days=1))
+    assert action.status == ActionStatus.NOTICED
+    assert not unreachable.case.work_items.filter(title__icontains="no postal address", status="open").exists()
