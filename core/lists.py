@@ -25,6 +25,7 @@ the same way: ``sort_fields`` then holds attribute paths (``"user.last_name"``),
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -160,6 +161,14 @@ class ListViewMixin:
         return context
 
 
+@dataclass(frozen=True)
+class RowRefused:
+    """``BulkActionMixin.act_on``'s answer for a row refused whose writes are kept (a raised
+    ``ValidationError`` undoes them with the row's transaction)."""
+
+    reason: str
+
+
 class BulkActionMixin:
     """A bulk action on the rows ticked on a list (issue 15.2). Put before ``PermissionMixin`` and a
     ``TemplateView``; POST-only, asks first (``core.confirm``), then each row goes through the same
@@ -169,7 +178,8 @@ class BulkActionMixin:
 
     Subclasses set ``http_method_names = ["post"]`` and give ``form_class`` (with an ``ids`` field), ``act_on(pk, form) -> label`` (raise
     ``ObjectDoesNotExist``/``PermissionDenied``/``Http404`` for a row out of scope, ``ValidationError``
-    for a row the rule refuses), ``confirmation_for(form)`` and ``list_url_name``."""
+    for a row the rule refuses), ``confirmation_for(form)`` and ``list_url_name``. A row refused whose writes must stand (the
+    service opened a work item to say why) is answered with a ``RowRefused`` instead of raised."""
 
     request: HttpRequest
     template_name: str | None = "core/bulk_result.html"
@@ -205,7 +215,7 @@ class BulkActionMixin:
             response.status_code = 400
         return response
 
-    def act_on(self, pk: int, form) -> str:  # pragma: no cover - overridden
+    def act_on(self, pk: int, form) -> str | RowRefused:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
@@ -225,7 +235,11 @@ class BulkActionMixin:
         for pk in form.cleaned_data["ids"]:
             try:
                 with transaction.atomic():
-                    done.append(self.act_on(pk, form))
+                    label = self.act_on(pk, form)
+                if isinstance(label, RowRefused):  # refused, what the row wrote kept
+                    refused.append((pk, label.reason))
+                else:
+                    done.append(label)
             except (PermissionDenied, ObjectDoesNotExist, Http404):
                 refused.append((pk, "Not found, or not yours to act on."))
                 access_log_record(

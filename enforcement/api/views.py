@@ -39,7 +39,7 @@ from ..choices import (
 )
 from ..filtersets import EnforcementActionApiFilterSet, PartnerFileFilterSet, PetitionFilterSet
 from ..models import CourtHearing, DisbursementExport, EnforcementAction, PartnerFile, Petition, RemedyRule
-from ..services.actions import NOT_SENT, RuleNoLongerMet, action_notice_issue, notice_not_sent
+from ..services.actions import NoticeNotSent, RuleNoLongerMet, action_notice_issue
 from ..services.partner_files import (
     inbound_kinds,
     partner_file_carries_fti,
@@ -154,10 +154,10 @@ class EnforcementActionIssueNoticeAPIView(PartnerAPIView):
             action = action_notice_issue(action=action, by=None, agency=self.agency)
         except RuleNoLongerMet as exc:
             return Response({"code": RuleNoLongerMet.code, "detail": exc.reason}, status=status.HTTP_409_CONFLICT)
+        except NoticeNotSent as exc:  # a work item is open on the case, kept
+            return Response({"code": NoticeNotSent.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
             return Response({"code": "not_proposed", "detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
-        if notice_not_sent(action):  # a work item was opened on the case
-            return Response({"code": "no_postal_address", "detail": NOT_SENT}, status=status.HTTP_409_CONFLICT)
         return Response(EnforcementActionSerializer(action).data)
 
 

@@ -12,9 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from cases.choices import WorkItemStatus
+from cases.models import WorkItem
 from core.business_days import roll_forward
 from core.services import acting_user, event_about, saved_with_event
 
@@ -78,7 +81,29 @@ def contest_last_day(*, opens_on: date, days: int, notice_on: date, jurisdiction
     return roll_forward(ends_on, jurisdiction) if ends_on > notice_on else ends_on
 
 
-@transaction.atomic
+NOT_SENT = (
+    "Notice not sent: no postal address on file for the noncustodial parent. The action stays proposed: "
+    "record an address, then issue the notice."
+)
+
+
+class NoticeNotSent(ValidationError):
+    """Issuing found no postal address for the NCP: nothing was sent, so nothing was issued, and a
+    "no postal address" work item is open on the case (``work_item``).
+
+    Raised by ``action_notice_issue`` *after* its own transaction has finished, so the work item
+    stands in the caller's transaction. A caller that runs the service inside a transaction of its
+    own (a view's ``perform``, a bulk row) catches it inside that block and answers from it, or the
+    work item is undone with the exception."""
+
+    code = "no_postal_address"
+
+    def __init__(self, action: EnforcementAction, work_item: WorkItem | None):
+        super().__init__(NOT_SENT, code=self.code)
+        self.action = action
+        self.work_item = work_item
+
+
 def action_notice_issue(
     *, action: EnforcementAction, by: User | None, on: date | None = None, agency=None
 ) -> EnforcementAction:
@@ -95,8 +120,21 @@ def action_notice_issue(
     parent): mailed to the address on file, or through the confidential arrangement (FVI). With no
     postal address on file nothing is sent, so nothing is issued: the action stays proposed (no
     notice date, no contest window: 45 CFR 303.6(c)(2) counts from a notice the NCP can receive),
-    a "no postal address" work item is opened on the case, and the unchanged action is returned
-    (``notice_not_sent`` tells the caller)."""
+    a "no postal address" work item is opened on the case (one open item per action: a retry reuses
+    it, a retry after it was closed opens another) and ``NoticeNotSent`` is raised, the work item
+    kept. The notice issued later closes that item."""
+    with transaction.atomic():
+        issued, unsent_item = _notice_issue(action=action, by=by, on=on, agency=agency)
+    if unsent_item is not None:
+        raise NoticeNotSent(issued, unsent_item)
+    return issued
+
+
+def _notice_issue(
+    *, action: EnforcementAction, by: User | None, on: date | None, agency
+) -> tuple[EnforcementAction, WorkItem | None]:
+    """``action_notice_issue`` in its transaction: the action, and the work item opened when
+    nothing could be sent (None when the notice was issued)."""
     from ..rule_check import rule_check  # the sweep module imports this package
 
     action = _locked(action)
@@ -127,9 +165,11 @@ def action_notice_issue(
 
         notice_withholding_record(action, on=today)
     action.full_clean()
-    if not _notice_letter_deliver(action=action, by=by):
-        return EnforcementAction.objects.get(pk=action.pk)  # nothing sent: nothing issued
+    unsent_item = _notice_letter_deliver(action=action, by=by)
+    if unsent_item is not None:
+        return EnforcementAction.objects.get(pk=action.pk), unsent_item  # nothing sent: nothing issued
     action.save()
+    _unsent_items_close(action, on=today, by=by)
     actor: dict[str, Any] = {"by": by} if by is not None else {"actor_label": f"API: {agency}" if agency else ""}
     event_about(
         action,
@@ -147,45 +187,74 @@ def action_notice_issue(
             "months": str(check.months_in_arrears),
         },
     )
-    return action
+    return action, None
 
 
-NOT_SENT = (
-    "Notice not sent: no postal address on file for the noncustodial parent. The action stays proposed: "
-    "record an address, then issue the notice."
-)
+def _unsent_base_key(action: EnforcementAction) -> str:
+    return f"enforcement-notice-unsent:{action.pk}"
 
 
-def notice_not_sent(action: EnforcementAction) -> bool:
-    """Whether ``action_notice_issue`` returned ``action`` without issuing: no postal address."""
-    return action.status == ActionStatus.PROPOSED
+def _unsent_items(action: EnforcementAction):
+    """The "no postal address" work items of ``action``'s notice: keyed ``enforcement-notice-unsent:{pk}``,
+    then ``...:{pk}:2``, ``:3`` for each one opened after the one before was closed."""
+    base = _unsent_base_key(action)
+    return WorkItem.objects.filter(Q(dedupe_key=base) | Q(dedupe_key__startswith=f"{base}:"))
 
 
-def _notice_letter_deliver(*, action: EnforcementAction, by) -> bool:
+def _unsent_key(action: EnforcementAction) -> str:
+    """The dedupe key for the work item of a notice not sent: the open item's, so retries reuse it;
+    a fresh one once every earlier item was closed (``work_item_create`` returns any item with its
+    key, closed or not, and the page tells the caseworker one was opened)."""
+    keys = dict(_unsent_items(action).values_list("dedupe_key", "status"))
+    open_key = next((key for key, status in keys.items() if status == WorkItemStatus.OPEN), None)
+    if open_key:
+        return open_key
+    base = _unsent_base_key(action)
+    return f"{base}:{len(keys) + 1}" if keys else base
+
+
+def _unsent_items_close(action: EnforcementAction, *, on: date, by) -> None:
+    """The notice is issued: its open "no postal address" work item is done, with a note why."""
+    for item in _unsent_items(action).filter(status=WorkItemStatus.OPEN):
+        item.status = WorkItemStatus.DONE
+        item.completed_on = on
+        item.notes = (
+            f"{item.notes}\n\nNotice {action.reference} issued on {on.isoformat()}: sent, nothing left to do.".strip()
+        )
+        item.save(update_fields=["status", "completed_on", "notes", "updated_at"])
+        event_about(
+            item,
+            verb="work_item.done",
+            by=acting_user(by),
+            actor_label="" if acting_user(by) else "system",
+            summary=f"{item.title}: the notice was issued",
+        )
+
+
+def _notice_letter_deliver(*, action: EnforcementAction, by) -> WorkItem | None:
     """Send the notice (``action`` as it will be saved) to the NCP and log it on the case with the
     address it is mailed to; with no postal address on file open a work item instead (the letter's
-    title, never a whereabouts; one for the notice, however many days it is tried again). Whether it
-    was sent."""
+    title, never a whereabouts) and return it. None when the notice was sent."""
     from cases.services import letter_deliver
 
     from ..notices import notice_letter_addressed
 
     letter, address = notice_letter_addressed(action)
-    return bool(
-        letter_deliver(
-            letter=letter,
-            case=action.case,
-            person=action.case.ncp,
-            address=address,
-            email="",  # a notice of enforcement is mailed
-            reference=action.reference,
-            pdf_name=f"notice-{action.reference}.pdf",
-            missing_title=f"{action.get_remedy_display()} notice {action.reference}: no postal address for the "
-            "noncustodial parent (not issued)",
-            missing_key=f"enforcement-notice-unsent:{action.pk}",
-            by=acting_user(by),
-        )
+    key = _unsent_key(action)
+    channel = letter_deliver(
+        letter=letter,
+        case=action.case,
+        person=action.case.ncp,
+        address=address,
+        email="",  # a notice of enforcement is mailed
+        reference=action.reference,
+        pdf_name=f"notice-{action.reference}.pdf",
+        missing_title=f"{action.get_remedy_display()} notice {action.reference}: no postal address for the "
+        "noncustodial parent (not issued)",
+        missing_key=key,
+        by=acting_user(by),
     )
+    return None if channel else WorkItem.objects.get(dedupe_key=key)
 
 
 @dataclass(frozen=True)
@@ -196,7 +265,8 @@ class BulkNoticeResult:
 
 def actions_notice_issue_bulk(*, actions, by: User, on: date | None = None) -> BulkNoticeResult:
     """Issue the notices of many actions through ``action_notice_issue``, each in its own
-    transaction: one refused (rule no longer met, already issued) never stops or undoes the others."""
+    transaction: one refused (rule no longer met, already issued, not sent for want of a postal
+    address: its work item kept) never stops or undoes the others."""
     issued, refused = [], []
     for action in actions:
         try:

@@ -637,8 +637,10 @@ PROPOSAL_SOURCE = (
     "cmp_unassigned",
     "ncp_person_id",
 )
-# Where a proposal's row gives the case's delinquency date (the days past due of its figures).
-DELINQUENT_SINCE_AT = PROPOSAL_SOURCE.index("delinquent_since")
+# Where a proposal's row gives each column: read by name, so a column added to ``PROPOSAL_SOURCE``
+# shifts nothing. The row's head (the case and ``ARREARS_FIGURES``) goes into the action as read.
+PROPOSAL_AT = {name: i for i, name in enumerate(PROPOSAL_SOURCE)}
+CASE_AND_ARREARS = slice(0, 1 + len(ARREARS_FIGURES))
 ACTION_VARYING = (
     "case",
     *ARREARS_FIGURES,
@@ -982,8 +984,10 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
     actions = []
     for row in rows:
         # The case and its arrears figures (``ARREARS_FIGURES``) go into the action as read (``ACTION_VARYING``).
-        *case_and_arrears, identified_on, located_on, cmp_total, cmp_assigned, cmp_unassigned, ncp_id = row
-        delinquent_since = row[DELINQUENT_SINCE_AT]
+        case_and_arrears = row[CASE_AND_ARREARS]
+        identified_on = row[PROPOSAL_AT["case__delinquency_identified_on"]]
+        located_on = row[PROPOSAL_AT["case__ncp_located_on"]]
+        delinquent_since = row[PROPOSAL_AT["delinquent_since"]]
         start = max(d for d in (identified_on or as_of, located_on) if d is not None)
         figures = {
             "as_of": as_of_text,
@@ -993,10 +997,10 @@ def _propose(*, run: SweepRun, rule: RemedyRule, balances, low: int, high: int, 
         }
         if rule.aggregate_by_ncp:
             figures.update(
-                ncp_person_id=ncp_id,
-                ncp_total_arrears=str(money(cmp_total)),
-                ncp_assigned_arrears=str(money(cmp_assigned)),
-                ncp_unassigned_arrears=str(money(cmp_unassigned)),
+                ncp_person_id=row[PROPOSAL_AT["ncp_person_id"]],
+                ncp_total_arrears=str(money(row[PROPOSAL_AT["cmp_total"]])),
+                ncp_assigned_arrears=str(money(row[PROPOSAL_AT["cmp_assigned"]])),
+                ncp_unassigned_arrears=str(money(row[PROPOSAL_AT["cmp_unassigned"]])),
             )
         actions.append((*case_and_arrears, figures, start, start + timedelta(days=days)))
     # One statement; the partial unique index skips a case that got an open action meanwhile.

@@ -244,8 +244,10 @@ def notice_withholding_record(action: EnforcementAction, *, on: date) -> None:
     """Set on ``action`` (the caller saves it) the withholding its notice of ``on`` states (42 USC
     666(b)(4)(B): the notice to the obligor includes what the employer is told): the amount per pay
     period and the CCPA limit, ``iwo_figures`` on that date, or all 0 when there is nothing to
-    withhold. The letter shown or reprinted later prints these, not what the case owes by then."""
-    terms = iwo_figures(case=action.case, on=on)
+    withhold. The letter shown or reprinted later prints these, not what the case owes by then. The
+    past-due lines follow the arrears the notice states (``notice_total_arrears``, set first), as for
+    a notice issued before the figures were kept (``notices``): one rule for both."""
+    terms = iwo_figures(case=action.case, on=on, arrears_owed=action.notice_total_arrears)
     nothing = nothing_to_withhold(terms)
     for frequency, name in EnforcementAction.NOTICE_WITHHOLD_PER.items():
         setattr(action, name, Decimal("0.00") if nothing else terms.per[frequency])

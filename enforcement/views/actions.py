@@ -21,7 +21,7 @@ from core.confirm import Confirmation, ConfirmStepMixin
 from core.forms import SelectedRowsForm
 from core.http import content_disposition
 from core.letters import letter_context
-from core.lists import BulkActionMixin, ListViewMixin
+from core.lists import BulkActionMixin, ListViewMixin, RowRefused
 from core.models import DomainEvent
 from core.views import FilteredListView, ObjectDetailView, PermissionMixin, ServiceActionView
 
@@ -34,12 +34,12 @@ from ..notices import notice_letter, notice_pdf
 from ..rule_check import rule_check
 from ..services.actions import (
     NOT_SENT,
+    NoticeNotSent,
     action_activate,
     action_contest,
     action_contest_decide,
     action_end,
     action_notice_issue,
-    notice_not_sent,
 )
 from ..services.licence_income import (
     CHECKABLE,
@@ -150,18 +150,18 @@ class ActionBulkIssueView(BulkActionMixin, ConfirmStepMixin, PermissionMixin, Te
             cancel_url=reverse(self.list_url_name),
         )
 
-    def act_on(self, pk: int, form) -> str:
+    def act_on(self, pk: int, form) -> str | RowRefused:
         # Issuing a notice is a write: the action's case in the user's write scope (their county:
         # cases.models.scope), else refused and logged as the single step is.
         action = EnforcementAction.objects.select_related("case").get_for(self.request.user, "change", pk=pk)
         if action.status != ActionStatus.PROPOSED:
             raise ValidationError(f"{action.reference}: the notice was already issued.")
         try:
-            issued = action_notice_issue(action=action, by=cast(User, self.request.user))
+            action_notice_issue(action=action, by=cast(User, self.request.user))
+        except NoticeNotSent:  # refused on its row, its work item kept
+            return RowRefused(f"{action.reference}: {NOT_SENT}")
         except ValidationError as exc:
             raise ValidationError(f"{action.reference}: {' '.join(exc.messages)}") from exc
-        if notice_not_sent(issued):  # refused on its row (its work item is undone with it)
-            raise ValidationError(f"{action.reference}: {NOT_SENT}")
         return f"{action.reference} (case {action.case.case_number})"
 
 
@@ -325,13 +325,18 @@ class ActionNoticeIssueView(ActionStepView):
         return super().post(request, pk)
 
     def step(self, action, data):
-        return action_notice_issue(action=action, by=self.request.user)
+        try:
+            return action_notice_issue(action=action, by=self.request.user)
+        except NoticeNotSent as exc:  # answered here, inside the view's transaction: the work item stays
+            return exc
 
     def get_success_message(self, result):
-        return NOT_SENT + " A work item was opened on the case." if notice_not_sent(result) else self.done_message
+        if isinstance(result, NoticeNotSent):
+            return NOT_SENT + " A work item was opened on the case."
+        return self.done_message
 
     def get_success_level(self, result):
-        return messages.WARNING if notice_not_sent(result) else messages.SUCCESS
+        return messages.WARNING if isinstance(result, NoticeNotSent) else messages.SUCCESS
 
 
 class ActionContestView(ActionStepView):

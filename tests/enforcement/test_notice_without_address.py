@@ -15,7 +15,7 @@ from cases import services
 from cases.models import Address, SentLetter
 from enforcement.choices import ActionStatus, Remedy
 from enforcement.models import EnforcementAction
-from enforcement.services.actions import action_notice_issue
+from enforcement.services.actions import NoticeNotSent, action_notice_issue
 from enforcement.services.sweep import sweep_run_inline
 from tests.cases.factories import AddressFactory, case_with_order
 from tests.cases.test_ledger_services import post
@@ -41,7 +41,9 @@ def test_a_notice_with_nowhere_to_go_is_not_logged_as_mailed_and_someone_is_told
     sweep_run_inline(as_of=ON)
     action = EnforcementAction.objects.get(case=case, remedy="passport_denial")
     # when
-    action = action_notice_issue(action=action, by=None, on=ON)
+    with pytest.raises(NoticeNotSent):
+        action_notice_issue(action=action, by=None, on=ON)
+    action.refresh_from_db()
     # then: nothing logged as sent, the action not taken, no contest window; the caseworker is told
     assert not SentLetter.objects.filter(case=case, kind="enforcement_notice").exists()
     assert action.status == ActionStatus.PROPOSED

@@ -16,6 +16,7 @@ from enforcement.choices import ActionStatus
 from enforcement.models import EnforcementAction
 from enforcement.notices import notice_letter
 from enforcement.services.actions import action_notice_issue
+from enforcement.services.withholding import notice_withholding_record
 from tests.enforcement.factories import AS_OF
 from tests.enforcement.iwo_factories import active_withholding_action, add_obligation, set_arrears
 
@@ -69,3 +70,13 @@ def test_a_notice_issued_before_the_figures_were_kept_does_not_change_when_the_a
     set_arrears(action.case, "0.00")
     shown_text, shown_table = _shown(action)
     assert "withhold $533.33 a month" in shown_text and shown_table == sent_table
+
+
+def test_the_kept_figures_follow_the_arrears_the_notice_states_not_todays_balance():
+    """``notice_withholding_record`` decides the past-due line by the notice's own arrears
+    (``notice_total_arrears``), the rule a notice issued before the figures were kept follows."""
+    action = _proposed()
+    action.notice_total_arrears = Decimal("2600.00")
+    set_arrears(action.case, "0.00")  # today's balance says none owed; the notice states $2,600
+    notice_withholding_record(action, on=AS_OF)
+    assert action.notice_withhold_monthly == Decimal("533.33")
