@@ -40,8 +40,9 @@ MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 # The start of a reversal entry's description; the reason follows.
 REVERSAL_PREFIX = "Reversal: "
 # The start of the reason of a redistribution's reversals (``case_redistribute``: a payment's
-# allocations reversed and written anew), which tells them from a payment reversed
-# (``collection_reverse``: a returned cheque) by the entries themselves.
+# allocations reversed and written anew). Text for people only: what tells them from a payment
+# reversed (``collection_reverse``: a returned cheque) is the reversal of its collection entry,
+# which only ``collection_reverse`` writes (cases.ledger.statement).
 REDISTRIBUTED_REASON = "redistributed by month of collection"
 
 
@@ -233,11 +234,6 @@ class LedgerEntry(CaseScoped, models.Model):
     def reversal_reason(self) -> str:
         """Why a reversal entry was written (the ``reason`` given to ``reversal``)."""
         return self.description.removeprefix(REVERSAL_PREFIX)
-
-    @property
-    def is_redistribution(self) -> bool:
-        """Whether this is a reversal written to distribute its payment again (not to take it back)."""
-        return self.entry_type == EntryType.REVERSAL and self.reversal_reason.startswith(REDISTRIBUTED_REASON)
 
 
 class Allocation(CaseScoped, models.Model):
