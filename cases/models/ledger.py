@@ -119,8 +119,14 @@ class Collection(AuditedModel):
                 condition=models.Q(created_by__isnull=False),
                 name="collection_created_by_set_idx",
             ),
-            # The search box finds a payment by its reference in any case (search: iexact).
-            models.Index(Upper("source_reference"), name="collection_reference_upper_idx"),
+            # The search box finds a payment by its reference in any case: by ``reference_key``
+            # (the unique constraint's index leads with it), and a receipt 0034 left unkeyed (a
+            # repeat of one sender's reference in another case) by its text, in this small index.
+            models.Index(
+                Upper("source_reference"),
+                condition=models.Q(reference_key__isnull=True),
+                name="collection_unkeyed_ref_idx",
+            ),
             models.Index(Upper("batch_reference"), name="collection_batch_upper_idx"),
         ]
 
