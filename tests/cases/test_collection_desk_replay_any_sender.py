@@ -1,32 +1,18 @@
 """A desk receipt replays any sender's receipt of its reference whose content matches (rv1 review,
 cases/services/ledger.py _existing_collections); a conflict only when none matches."""
 
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
 from accounts.models import PartnerAgency
+from cases.exceptions import CollectionConflict
 from cases.models import Collection
-from cases.services import collection_post
 from tests.cases.factories import case_with_order
+from tests.cases.test_collection_reference_identity import _post
 
 pytestmark = pytest.mark.django_db
-NOV_20 = date(2026, 11, 20)
-
-
-def _post(case, reference, *, agency=None, amount="250.00", via="api"):
-    return collection_post(
-        case_number=case.case_number,
-        amount=Decimal(amount),
-        received_on=NOV_20,
-        source="income_withholding",
-        source_reference=reference,
-        received_via=via,
-        agency=agency,
-        actor_label=f"API: {agency}" if agency else "",
-    )
 
 
 @time_machine.travel(datetime(2026, 11, 23, 15, tzinfo=UTC), tick=False)
@@ -42,4 +28,15 @@ def test_desk_keying_the_second_partners_receipt_is_a_replay_not_a_conflict():
     birchs = _post(case, "R-1", agency=birch, amount="250.00").collection
     result = _post(case, "r-1", via="form", amount="250.00")
     assert result.created is False and result.collection.pk == birchs.pk
+    assert Collection.objects.filter(case=case).count() == 2
+
+
+@time_machine.travel(datetime(2026, 11, 23, 15, tzinfo=UTC), tick=False)
+def test_desk_keying_a_reference_no_senders_receipt_matches_is_a_conflict():
+    case = case_with_order()
+    acme, birch = PartnerAgency.objects.bulk_create([PartnerAgency(name="Acme"), PartnerAgency(name="Birch")])
+    _post(case, "R-1", agency=acme, amount="100.00")
+    _post(case, "R-1", agency=birch, amount="250.00")
+    with pytest.raises(CollectionConflict):
+        _post(case, "R-1", via="form", amount="300.00")
     assert Collection.objects.filter(case=case).count() == 2
