@@ -212,11 +212,16 @@ def search(*, user, query: str) -> SearchResults:
         results.sensitive_people += rows
         results.groups.append(Group("people_dob", f"People born on {born:%b} {born.day}, {born.year}", rows, more))
 
-    # A payment reference (the source's own reference, or the batch it came in).
+    # A payment reference (the source's own reference, or the batch it came in), without regard to
+    # letter case: by its key as a receipt's identity compares it (Collection.reference_key_of).
     if len(text) >= 4 and " " not in text:
         payments = (
             Collection.objects.filter(case__in=cases)
-            .filter(Q(source_reference__iexact=text) | Q(batch_reference__iexact=text))
+            .filter(
+                Q(reference_key=Collection.reference_key_of(text))
+                | Q(reference_key__isnull=True, source_reference__iexact=text)
+                | Q(batch_reference__iexact=text)
+            )
             .select_related("case")
             .order_by("-received_on", "-id")
         )

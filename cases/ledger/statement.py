@@ -52,7 +52,7 @@ ENTRY_FIELDS = (
     "collection_id",
     "description",
 )
-COLLECTION_FIELDS = ("id", "case_id", "source", "source_reference", "amount", "status", "received_on")
+COLLECTION_FIELDS = ("id", "case_id", "source", "source_reference", "amount", "received_on")
 
 
 @dataclass
@@ -150,12 +150,15 @@ class Statement:
 class _Applied:
     """A collection's entries of one day (allocations, reversals of them), in ledger order: one
     line, described once they are all read (``settle``). ``received``: the day the payment was first
-    distributed (its collection entry was written that day)."""
+    distributed (its collection entry was written that day). ``taken_back``: the reversal of its
+    collection entry written that day (only ``collection_reverse`` reverses the receipt itself;
+    a redistribution reverses allocations and writes new ones)."""
 
     line: Line
     collection: Collection
     entries: list[LedgerEntry] = field(default_factory=list)
     received: bool = False
+    taken_back: LedgerEntry | None = None
 
     def settle(self, fti: bool) -> None:
         """Describe the day by what its entries are, not by what the collection is today (a later
@@ -165,14 +168,13 @@ class _Applied:
         reference = collection.source_reference
         source = shown_source(collection.source, fti=fti)
         received = f"Payment {reference} ({collection.get_source_display()})" if source else f"Payment {reference}"
-        taken_back = [e for e in self.entries if e.entry_type == EntryType.REVERSAL and not e.is_redistribution]
-        if taken_back:  # collection_reverse: a returned cheque, taken back with its reason
-            reason = taken_back[-1].reversal_reason or "corrected"
+        if self.taken_back is not None:  # collection_reverse: a returned cheque, taken back with its reason
+            reason = self.taken_back.reversal_reason or "corrected"
             line.description = (
                 f"{received}, reversed: {reason}" if self.received else f"Payment {reference} reversed: {reason}"
             )
             return
-        redistributions = [e for e in self.entries if e.is_redistribution]
+        redistributions = [e for e in self.entries if e.entry_type == EntryType.REVERSAL]
         if self.received or not redistributions:
             # the money received, applied to what is owed: once, though distributed again that day
             line.description = received
@@ -225,10 +227,15 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
     for row in bucketed.filter(posted_on__lt=start).values("bucket").annotate(total=Sum("amount")).order_by():
         opening_buckets[row["bucket"]] = row["total"] or ZERO
     # Only the columns a line is made of (ten years: about 500 entries, each with its collection).
-    # ... and the payments' collection entries (no bucket): the day each was received and first applied.
+    # ... and the payments' collection entries (no bucket): the day each was received and first
+    # applied, and the reversals of those entries: the day each was taken back (collection_reverse).
     entries = (
         LedgerEntry.objects.filter(case=case, posted_on__gte=start, posted_on__lte=end)
-        .filter(~Q(bucket="") | Q(entry_type=EntryType.COLLECTION))
+        .filter(
+            ~Q(bucket="")
+            | Q(entry_type=EntryType.COLLECTION)
+            | Q(entry_type=EntryType.REVERSAL, reverses__entry_type=EntryType.COLLECTION)
+        )
         .select_related("collection")
         .only(*ENTRY_FIELDS, *(f"collection__{name}" for name in COLLECTION_FIELDS))
         .order_by("posted_on", "id")
@@ -241,9 +248,13 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
     opening = sum(opening_buckets.values(), ZERO)
     applied: dict[tuple[int, date], _Applied] = {}
     received: set[tuple[int | None, date]] = set()
+    taken_back: dict[tuple[int | None, date], LedgerEntry] = {}
     for entry in entries:
         if not entry.bucket:
-            received.add((entry.collection_id, entry.posted_on))
+            if entry.entry_type == EntryType.COLLECTION:
+                received.add((entry.collection_id, entry.posted_on))
+            else:
+                taken_back[(entry.collection_id, entry.posted_on)] = entry
             continue
         closing_buckets[entry.bucket] = closing_buckets.get(entry.bucket, ZERO) + entry.amount
         key = entry.posted_on.replace(day=1)
@@ -277,6 +288,7 @@ def case_statement_for_range(*, case: Case, start: date, end: date, user=None) -
         )
     for (collection_id, day), group in applied.items():
         group.received = (collection_id, day) in received
+        group.taken_back = taken_back.get((collection_id, day))
         group.settle(fti)
     # The running balance, line by line: a collection's line stands for all its entries of the day.
     running = opening

@@ -40,8 +40,9 @@ MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 # The start of a reversal entry's description; the reason follows.
 REVERSAL_PREFIX = "Reversal: "
 # The start of the reason of a redistribution's reversals (``case_redistribute``: a payment's
-# allocations reversed and written anew), which tells them from a payment reversed
-# (``collection_reverse``: a returned cheque) by the entries themselves.
+# allocations reversed and written anew). Text for people only: what tells them from a payment
+# reversed (``collection_reverse``: a returned cheque) is the reversal of its collection entry,
+# which only ``collection_reverse`` writes (cases.ledger.statement).
 REDISTRIBUTED_REASON = "redistributed by month of collection"
 
 
@@ -118,8 +119,14 @@ class Collection(AuditedModel):
                 condition=models.Q(created_by__isnull=False),
                 name="collection_created_by_set_idx",
             ),
-            # The search box finds a payment by its reference in any case (search: iexact).
-            models.Index(Upper("source_reference"), name="collection_reference_upper_idx"),
+            # The search box finds a payment by its reference in any case: by ``reference_key``
+            # (the unique constraint's index leads with it), and a receipt 0034 left unkeyed (a
+            # repeat of one sender's reference in another case) by its text, in this small index.
+            models.Index(
+                Upper("source_reference"),
+                condition=models.Q(reference_key__isnull=True),
+                name="collection_unkeyed_ref_idx",
+            ),
             models.Index(Upper("batch_reference"), name="collection_batch_upper_idx"),
         ]
 
@@ -233,11 +240,6 @@ class LedgerEntry(CaseScoped, models.Model):
     def reversal_reason(self) -> str:
         """Why a reversal entry was written (the ``reason`` given to ``reversal``)."""
         return self.description.removeprefix(REVERSAL_PREFIX)
-
-    @property
-    def is_redistribution(self) -> bool:
-        """Whether this is a reversal written to distribute its payment again (not to take it back)."""
-        return self.entry_type == EntryType.REVERSAL and self.reversal_reason.startswith(REDISTRIBUTED_REASON)
 
 
 class Allocation(CaseScoped, models.Model):

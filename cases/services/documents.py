@@ -140,8 +140,10 @@ def document_attach(
 ) -> CaseDocument:
     """Attach ``file`` to ``case`` (checked by content and size), recorded as a domain event. The
     same file attached again to the case as the same document by the same person a moment later (a
-    double-clicked form, a resent upload) is refused under the case's lock: one document, not two
-    copies to withdraw or mark separately."""
+    double-clicked form, a resent upload) is refused: one document, not two copies to withdraw or
+    mark separately. The attaches to a case take turns on an advisory lock of the case, not on its
+    row: the file is written to storage while the lock is held, and every other writer of the case
+    (notes, payments, the case page's edits) must not wait for that."""
     if file is None or not getattr(file, "size", 0):
         raise ValidationError({"file": "Choose a file to attach (this one is empty)."})
     limit = max_document_bytes()
@@ -172,7 +174,7 @@ def document_attach(
     if acting_user(by) is not None:
         row_repeat_refuse(
             row=document,
-            parent=case,
+            parent=f"cases.document_attach:{case.pk}",
             fields=("case", "sha256", "kind", "title", "person", "shows_whereabouts_of", "uploaded_by", "withdrawn_at"),
             at="uploaded_at",
             message=lambda attached: {

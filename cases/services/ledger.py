@@ -529,7 +529,8 @@ def collection_post(
     sender's reference with different content raises ``CollectionConflict``. Another partner's
     receipt of the same reference is another receipt. The desk (``received_via`` form) compares
     its reference with every sender's: a reference any sender already posted is answered as a
-    replay or a conflict (a clerk keying a payment a partner already sent is not posting it twice).
+    replay of the receipt whose content matches, or a conflict when none does (a clerk keying a
+    payment a partner already sent is not posting it twice).
 
     An unknown or closed case, or an explicit ``hold_reason``, holds the whole collection (never
     dropped). The family's share becomes a pending disbursement due 2 business days after receipt
@@ -640,8 +641,10 @@ def _identity(collection: Collection) -> Identity:
 
 
 def _existing_collections(items: list[dict]) -> dict[Identity, Collection]:
-    """The receipts already recorded under the items' identities; for a desk item, under its
-    reference from any sender when the office has none (the desk's own first: the oldest)."""
+    """The receipts already recorded under the items' identities (the first item of an identity
+    decides). A desk item compares its reference with every sender's: the receipt whose content
+    matches it (the desk's own first, then the oldest) is what it replays; when none matches, the
+    desk's own or else the oldest, which it conflicts with."""
     keys = sorted({item["identity"][1] for item in items})
     by_identity: dict[Identity, Collection] = {}
     for start in range(0, len(keys), LOOKUP_CHUNK):
@@ -651,9 +654,15 @@ def _existing_collections(items: list[dict]) -> dict[Identity, Collection]:
     found: dict[Identity, Collection] = {}
     for item in items:
         identity = item["identity"]
+        if identity in found:
+            continue
         first = by_identity.get(identity)
-        if first is None and item["received_via"] == ReceivedVia.FORM:
-            first = next((c for (_, key), c in by_identity.items() if key == identity[1]), None)
+        if item["received_via"] == ReceivedVia.FORM:
+            senders = [first] if first is not None else []
+            senders += [c for (_, key), c in by_identity.items() if key == identity[1] and c is not first]
+            first = next(
+                (c for c in senders if c.content_hash == item["content_hash"]), senders[0] if senders else None
+            )
         if first is not None:
             found[identity] = first
     if found:

@@ -297,3 +297,17 @@ def test_common_names_are_sorted_among_the_first_matches_in_scope_only(role_user
         "Ana",
         "Cruz",
     ]  # all matches read: the first two by name
+
+
+def test_payment_reference_is_found_by_its_key_and_an_unkeyed_repeat_by_its_text(role_user):
+    """The search looks a reference up by ``Collection.reference_key`` (casefold: "STRAẞE-7" is
+    "strasse-7"); a receipt migration 0034 left without a key (a repeat in another case) is still
+    found by its reference as typed."""
+    case = CaseFactory()
+    row = {"case": case, "amount": Decimal("1.00"), "received_on": date(2025, 1, 2), "source": "income_withholding"}
+    street = Collection.objects.create(source_reference="STRAẞE-7", **row)
+    unkeyed = Collection.objects.create(source_reference="IWO-5", **row)
+    Collection.objects.filter(pk=unkeyed.pk).update(reference_key=None)
+    caseworker = role_user("caseworker")
+    assert found(search(user=caseworker, query="strasse-7"), "payments") == [street]
+    assert found(search(user=caseworker, query="iwo-5"), "payments") == [unkeyed]

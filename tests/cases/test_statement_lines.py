@@ -83,3 +83,24 @@ def test_a_statement_does_not_say_a_payment_was_reversed_before_it_was():
     assert not any("B reversed" in text for text in described_after), described_after
     # a statement of June, printed before or after a July event, tells June the same way
     assert described_after == described_before
+
+
+def test_a_reversal_whose_typed_reason_reads_like_a_redistribution_is_shown_as_taken_back():
+    """Cheque A ($300) posted 3 June bounces; the clerk reverses it on 10 June and types the reason
+    "redistributed by month of collection? no: NSF". Before (rv1 review): the statement told a
+    reversal from a redistribution by the reason's text, so it said A was "applied again" — a
+    parent read that the $300 still counted. What tells them apart is the entries: only
+    ``collection_reverse`` reverses the payment's collection entry."""
+    case = case_with_order(monthly=Decimal("500.00"))
+    services.charges_accrue(through=date(2024, 6, 30))
+    post(case, "300.00", "A", received_on=date(2024, 6, 3), posted_on=date(2024, 6, 3))
+    reason = "redistributed by month of collection? no: NSF"
+    collection_reverse(collection=Collection.objects.get(source_reference="A"), reason=reason, on=date(2024, 6, 10))
+
+    statement = case_statement_for_range(case=case, start=date(2024, 6, 1), end=date(2024, 6, 30))
+    a_lines = [ln for ln in _lines(statement) if ln.collection is not None]
+    assert [(ln.posted_on, ln.kind, ln.amount, ln.description) for ln in a_lines] == [
+        (date(2024, 6, 3), "payment", Decimal("-300.00"), "Payment A (Income withholding)"),
+        (date(2024, 6, 10), "payment", Decimal("300.00"), f"Payment A reversed: {reason}"),
+    ]
+    assert statement.payments == Decimal("0.00")
