@@ -2,9 +2,13 @@
 people, and undoing a merge the same day.
 
 A merge moves everything that points at the duplicate (participations, addresses, employment,
-locate attempts, FVI overrides, and the rows other apps keep about a person: payee accounts, bank
-matches, complaints) to the survivor in one transaction. The relations are found through the
-model's metadata, so a relation added later is moved too without this module knowing its app.
+locate attempts, FVI overrides, documents and the person whose whereabouts a document shows,
+letters, and the rows other apps keep about a person: payee accounts, bank matches, offset
+certifications and collections, complaints as complainant) to the survivor in one transaction.
+The relations are every foreign key to Person found through the model's metadata, those declared
+without a reverse accessor (``related_name="+"``) included (``person_relations``), so a relation
+added later is moved too without this module knowing its app; the field history's rows stay as
+they were.
 Rows of which a person may have only one (an active payee account, an open bank match of an
 account, a current offset certification) are first made to fit by their app's
 ``core.hooks.person_merging`` hook; what a hook changed is in the event and the undo puts it back.
@@ -36,6 +40,7 @@ from accounts.models import User
 from core.dates import date_refusal
 from core.db import advisory_xact_lock
 from core.fields import blind_index
+from core.history import is_history_model
 from core.hooks import person_merging
 from core.models import DomainEvent
 from core.services import event_about
@@ -180,12 +185,20 @@ def _field_value(model: type[models.Model], attname: str, value: Any) -> Any:
     return None if value is None else field.to_python(value)
 
 
-def _relations():
-    """(model, field name) for every foreign key to Person, except the merge link itself."""
-    for rel in Person._meta.related_objects:
-        if rel.many_to_many or rel.field.name == "merged_into":
+def person_relations() -> list[tuple[type[models.Model], str]]:
+    """(model, field name) of every foreign key and one-to-one to Person, the ones declared without
+    a reverse accessor (``related_name="+"``: a document's whereabouts mark, a complaint's
+    complainant, an offset collection's person) included, except the merge link itself and the
+    field history's copies (a past version stays as it was)."""
+    found = []
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not isinstance(rel, models.ForeignObjectRel) or rel.many_to_many:
             continue
-        yield rel.related_model, rel.field.name
+        model = cast(type[models.Model], rel.related_model)
+        if not rel.field.concrete or is_history_model(model) or (model is Person and rel.field.name == "merged_into"):
+            continue
+        found.append((model, rel.field.name))
+    return found
 
 
 @transaction.atomic
@@ -226,7 +239,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     prepared = [
         asdict(change) for prepare in person_merging for change in prepare(survivor=survivor, duplicate=duplicate)
     ]
-    for model, field_name in _relations():
+    for model, field_name in person_relations():
         ids = list(model._default_manager.filter(**{field_name: duplicate}).values_list("pk", flat=True))
         if ids:
             model._default_manager.filter(pk__in=ids).update(**{field_name: survivor})
@@ -307,7 +320,7 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     duplicate = Person.objects.select_for_update().get(pk=data["duplicate_id"])
     if survivor.merged_into_id:  # merged on while this undo waited for the row
         raise ValidationError(merge_undo_refusal(event))
-    relations = {f"{model._meta.label_lower}.{name}": (model, name) for model, name in _relations()}
+    relations = {f"{model._meta.label_lower}.{name}": (model, name) for model, name in person_relations()}
     for key, ids in data["moved"].items():
         model, field_name = relations[key]
         model._default_manager.filter(pk__in=ids, **{field_name: survivor}).update(**{field_name: duplicate})
