@@ -42,13 +42,14 @@ from core.db import advisory_xact_lock
 from core.fields import blind_index
 from core.history import is_history_model
 from core.hooks import person_merging
-from core.models import DomainEvent
+from core.models import DomainEvent, ScopeDenied
 from core.services import event_about
 from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
 
 from ..choices import PaternityStatus
 from ..models import Case, CaseParticipant, Person
 from ..models.people import ssn_validator
+from ..models.scope import user_county
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
 from .person_lock import person_locked_live
@@ -201,9 +202,29 @@ def person_relations() -> list[tuple[type[models.Model], str]]:
     return found
 
 
+NO_COUNTY_MERGE = "A user with no county writes nothing: merging people (or undoing a merge) is not yours to do."
+
+
+def merge_write_refusal(user: User) -> str:
+    """Why ``user`` may not merge people or undo a merge ("" when they may): a merge rewrites the
+    parties of both people's cases, whatever their county, and a user with no county writes
+    nothing (docs/roles.md). Pages say it instead of their form."""
+    return "" if user_county(user) else NO_COUNTY_MERGE
+
+
+def _merge_write_refuse(user: User, obj: models.Model) -> None:
+    """``merge_write_refusal`` as a denial naming ``obj`` (``ScopeDenied``: a 403, logged as any
+    write out of scope), nothing changed."""
+    refusal = merge_write_refusal(user)
+    if refusal:
+        raise ScopeDenied(obj, "merge", refusal)
+
+
 @transaction.atomic
 def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) -> DomainEvent:
-    """Merge ``duplicate`` into ``survivor`` (see the module docstring); returns the merge event."""
+    """Merge ``duplicate`` into ``survivor`` (see the module docstring); returns the merge event.
+    A user with no county is refused (``ScopeDenied``, ``merge_write_refusal``)."""
+    _merge_write_refuse(by, duplicate)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why these records are the same person."})
@@ -310,7 +331,9 @@ def merge_undo_refusal(event: DomainEvent, *, on=None) -> str:
 
 @transaction.atomic
 def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
-    """Undo the merge recorded by ``event`` (the survivor's merge event), on the day it was made."""
+    """Undo the merge recorded by ``event`` (the survivor's merge event), on the day it was made.
+    A user with no county is refused (``ScopeDenied``, ``merge_write_refusal``)."""
+    _merge_write_refuse(by, event)
     event = DomainEvent.objects.select_for_update().get(pk=event.pk)
     refusal = merge_undo_refusal(event)
     if refusal:

@@ -4,7 +4,7 @@ merge keeps, who may merge, and what an undo restores (found by a read-only revi
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -182,6 +182,24 @@ def test_a_coordinator_with_no_county_cannot_undo_a_merge(client, coordinator, m
     assert "writes nothing" in client.get(url).content.decode()  # the page says why, with no button
     response = client.post(url)
     assert response.status_code == 403 and Person.objects.get(pk=b.pk).merged_into_id == a.pk
+    from core.models import AccessLog
+
+    assert AccessLog.objects.filter(kind="access_denied", username="coord_nocounty").exists()
+
+
+def test_the_merge_services_refuse_a_user_with_no_county(coordinator, make_user):
+    """docs/roles.md: a user with no county writes nothing. The refusal was in the merge pages only
+    (cases/views.py), so a service caller (a command, an API view, a later page) merged or undid as
+    anyone (rv1 review, item 7): the services refuse, nothing changed."""
+    nobody = make_user("coordinator", username="coord_nocounty", county="")
+    a, b = _pair()
+    with pytest.raises(PermissionDenied, match="writes nothing"):
+        services.person_merge(survivor=a, duplicate=b, by=nobody, reason="Same person")
+    assert Person.objects.get(pk=b.pk).merged_into_id is None
+    event = services.person_merge(survivor=a, duplicate=b, by=coordinator, reason="Same person")
+    with pytest.raises(PermissionDenied, match="writes nothing"):
+        services.person_merge_undo(event=event, by=nobody)
+    assert Person.objects.get(pk=b.pk).merged_into_id == a.pk
 
 
 def test_a_merge_keeps_the_paternity_established_on_the_duplicate_child_record(coordinator):
