@@ -53,7 +53,7 @@ from ..models.scope import user_county
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
 from .person_lock import person_locked_live
-from .whereabouts import _fvi_save
+from .whereabouts import fvi_change_record
 
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
@@ -205,14 +205,14 @@ def person_relations() -> list[tuple[type[models.Model], str]]:
 NO_COUNTY_MERGE = "A user with no county writes nothing: merging people (or undoing a merge) is not yours to do."
 
 
-def merge_write_refusal(user: User) -> str:
+def merge_write_refusal(user: User | None) -> str:
     """Why ``user`` may not merge people or undo a merge ("" when they may): a merge rewrites the
     parties of both people's cases, whatever their county, and a user with no county writes
-    nothing (docs/roles.md). Pages say it instead of their form."""
-    return "" if user_county(user) else NO_COUNTY_MERGE
+    nothing (docs/roles.md). Pages say it instead of their form. ``None``: the system (a command)."""
+    return "" if user is None or user_county(user) else NO_COUNTY_MERGE
 
 
-def _merge_write_refuse(user: User, obj: models.Model) -> None:
+def _merge_write_refuse(user: User | None, obj: models.Model) -> None:
     """``merge_write_refusal`` as a denial naming ``obj`` (``ScopeDenied``: a 403, logged as any
     write out of scope), nothing changed."""
     refusal = merge_write_refusal(user)
@@ -373,8 +373,8 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     # The stricter flag wins (42 USC 654(26)): the duplicate's rows were the merged record's, shown
     # under its indicator; set there (by the merge or since), it stays set on the record given back.
     fvi_kept = survivor.family_violence and not duplicate.family_violence
-    if fvi_kept:
-        _fvi_save(
+    if fvi_kept:  # saved with the rest of the duplicate below: one save, one history row
+        fvi_change_record(
             duplicate,
             True,
             case=None,
