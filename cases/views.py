@@ -1075,14 +1075,16 @@ class PersonDuplicatesView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from .people import duplicate_pairs
-        from .services.people import merge_undo_refusal
+        from .services.people import merge_undo_refusals
 
         pairs = duplicate_pairs(limit=200)
         counts = selectors.person_case_counts(person_ids={p.pk for pair in pairs for p in (pair.first, pair.second)})
         for pair in pairs:
             for person in (pair.first, pair.second):
                 person.case_count = counts.get(person.pk, 0)
-        today_merges = [e for e in selectors.person_merges_today() if not merge_undo_refusal(e)]
+        merges = list(selectors.person_merges_today())
+        refusals = merge_undo_refusals(merges)  # two queries, whatever the number of merges
+        today_merges = [e for e in merges if not refusals[e.pk]]
         people_listed_read_record(
             request=self.request,
             people=[p for pair in pairs for p in (pair.first, pair.second)],

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -307,26 +307,48 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     return event
 
 
-def merge_undo_refusal(event: DomainEvent, *, on=None) -> str:
+def merge_undo_refusal(event: DomainEvent, *, on: date | None = None) -> str:
     """Why ``event`` cannot be undone now ("" when it can)."""
-    if event.verb != MERGE_VERB or "merge_event_id" in event.data:
-        return "That event is not a merge."
+    return merge_undo_refusals([event], on=on)[event.pk]
+
+
+def merge_undo_refusals(events: Iterable[DomainEvent], *, on: date | None = None) -> dict[int, str]:
+    """``merge_undo_refusal`` of each of ``events`` (by event id), in two queries however many
+    there are (the undos made, the survivors merged on since): for a list of merges."""
+    events = list(events)
     on = on or timezone.localdate()
-    if timezone.localdate(event.occurred_at) != on:
-        return (
-            f"A merge can be undone only {UNDO_WINDOW}; this one was made on {timezone.localdate(event.occurred_at)}."
+    refusals: dict[int, str] = {}
+    for event in events:
+        if event.verb != MERGE_VERB or "merge_event_id" in event.data:
+            refusals[event.pk] = "That event is not a merge."
+        elif (made_on := timezone.localdate(event.occurred_at)) != on:
+            refusals[event.pk] = f"A merge can be undone only {UNDO_WINDOW}; this one was made on {made_on}."
+    open_ = [event for event in events if event.pk not in refusals]
+    if not open_:
+        return refusals
+    undone = set(
+        DomainEvent.objects.filter(verb=UNDO_VERB, data__merge_event_id__in=[event.pk for event in open_]).values_list(
+            "data__merge_event_id", flat=True
         )
-    if DomainEvent.objects.filter(verb=UNDO_VERB, data__merge_event_id=event.pk).exists():
-        return "This merge was already undone."
-    survivor_id = event.data["survivor_id"]
-    merged_into = Person.objects.filter(pk=survivor_id).values_list("merged_into_id", flat=True).first()
-    if merged_into:
-        # The rows this merge moved went on with the survivor: undo the later merge first.
-        return (
-            f"The record that stayed (person {survivor_id}) was merged into person {merged_into} since: "
-            "undo that merge first."
-        )
-    return ""
+    )
+    merged_on = dict(
+        Person.objects.filter(
+            pk__in={event.data["survivor_id"] for event in open_}, merged_into__isnull=False
+        ).values_list("pk", "merged_into_id")
+    )
+    for event in open_:
+        survivor_id = event.data["survivor_id"]
+        if event.pk in undone:
+            refusals[event.pk] = "This merge was already undone."
+        elif survivor_id in merged_on:
+            # The rows this merge moved went on with the survivor: undo the later merge first.
+            refusals[event.pk] = (
+                f"The record that stayed (person {survivor_id}) was merged into person {merged_on[survivor_id]} "
+                "since: undo that merge first."
+            )
+        else:
+            refusals[event.pk] = ""
+    return refusals
 
 
 @transaction.atomic
