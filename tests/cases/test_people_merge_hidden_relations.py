@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 BORN = date(1990, 1, 2)
 
 
-@pytest.fixture
-def coordinator(role_user):
-    return role_user("coordinator")
-
-
 def _lease_of(duplicate):
     case = CaseFactory(county="Albany", participants=False)
     case.participants.create(person=duplicate, role="cp")
@@ -43,7 +38,7 @@ def _lease_of(duplicate):
 
 
 def test_a_document_marked_as_showing_the_duplicates_whereabouts_is_withheld_after_merging_into_an_fvi_record(
-    coordinator,
+    role_user,
 ):
     """A lease on the duplicate's case is marked as showing the duplicate's whereabouts; the
     duplicate is merged into the survivor, who has the family violence indicator (42 USC 654(26)).
@@ -53,14 +48,15 @@ def test_a_document_marked_as_showing_the_duplicates_whereabouts_is_withheld_aft
     survivor = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=BORN, ssn="", family_violence=True)
     duplicate = PersonFactory(first_name="Maria", last_name="Nunes", date_of_birth=BORN, ssn="")
     doc = _lease_of(duplicate)
-    services.person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="same person")
+    services.person_merge(survivor=survivor, duplicate=duplicate, by=role_user("coordinator"), reason="same person")
     doc = CaseDocument.objects.select_related("shows_whereabouts_of").get(pk=doc.pk)
     assert doc.person_id == survivor.pk  # the visible relation moved
     assert doc.shows_whereabouts_of_id == survivor.pk, "the whereabouts mark stayed on the merged-away record"
     assert not document_shown(doc), "the FVI survivor's lease is released"
 
 
-def test_undoing_a_merge_gives_back_the_hidden_relations_it_moved(coordinator):
+def test_undoing_a_merge_gives_back_the_hidden_relations_it_moved(role_user):
+    coordinator = role_user("coordinator")
     survivor = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=BORN, ssn="")
     duplicate = PersonFactory(first_name="Maria", last_name="Nunes", date_of_birth=BORN, ssn="")
     doc = _lease_of(duplicate)
