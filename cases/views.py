@@ -19,7 +19,6 @@ from core.confirm import Confirmation, ConfirmStepMixin
 from core.dates import display_date
 from core.forms import apply_service_errors
 from core.lists import BulkActionMixin, ListViewMixin
-from core.models import ScopeDenied
 from core.stale import carry_shown, shown_in, without_shown
 from core.views import FilteredListView, PermissionMixin, ServiceActionView
 
@@ -1068,23 +1067,6 @@ class CaseloadOverviewView(PermissionMixin, ListView):
 # One person, one record: the duplicates report, merging and undoing a merge ---------------------
 
 
-NO_COUNTY_MERGE = "A user with no county writes nothing: merging people (or undoing a merge) is not yours to do."
-
-
-def _merge_write_refusal(request) -> str:
-    """A merge (and its undo) rewrites the parties of both people's cases, whatever their county:
-    a user with no county writes nothing (docs/roles.md). The page says so instead of its form."""
-    return "" if user_county(request.user) else NO_COUNTY_MERGE
-
-
-def _merge_write_check(request, obj) -> None:
-    """The POST of a refused merge or undo: 403, logged as a denial naming ``obj``, as any write
-    out of scope."""
-    refusal = _merge_write_refusal(request)
-    if refusal:
-        raise ScopeDenied(obj, "merge", refusal)
-
-
 class PersonDuplicatesView(PermissionMixin, TemplateView):
     """Probable duplicate people in the office, each pair with a merge action, and today's merges."""
 
@@ -1093,14 +1075,16 @@ class PersonDuplicatesView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from .people import duplicate_pairs
-        from .services.people import merge_undo_refusal
+        from .services.people import merge_undo_refusals
 
         pairs = duplicate_pairs(limit=200)
         counts = selectors.person_case_counts(person_ids={p.pk for pair in pairs for p in (pair.first, pair.second)})
         for pair in pairs:
             for person in (pair.first, pair.second):
                 person.case_count = counts.get(person.pk, 0)
-        today_merges = [e for e in selectors.person_merges_today() if not merge_undo_refusal(e)]
+        merges = list(selectors.person_merges_today())
+        refusals = merge_undo_refusals(merges)  # two queries, whatever the number of merges
+        today_merges = [e for e in merges if not refusals[e.pk]]
         people_listed_read_record(
             request=self.request,
             people=[p for pair in pairs for p in (pair.first, pair.second)],
@@ -1133,16 +1117,15 @@ class PersonMergeView(PermissionMixin, FormView):
         for person in self.people:
             person.case_count = counts.get(person.pk, 0)
         people_listed_read_record(request=self.request, people=self.people, page="person_merge")
-        return super().get_context_data(people=self.people, refusal=_merge_write_refusal(self.request), **kwargs)
+        from .services.people import merge_write_refusal
 
-    def post(self, request, *args, **kwargs):
-        _merge_write_check(request, self.people[1])
-        return super().post(request, *args, **kwargs)
+        refusal = merge_write_refusal(self.request.user)
+        return super().get_context_data(people=self.people, refusal=refusal, **kwargs)
 
     def form_valid(self, form):
         survivor = next(p for p in self.people if str(p.pk) == form.cleaned_data["survivor"])
         duplicate = next(p for p in self.people if p is not survivor)
-        try:
+        try:  # a user with no county: ScopeDenied, a 403 logged as a denial (core.views.permission_denied)
             services.person_merge(
                 survivor=survivor, duplicate=duplicate, by=self.request.user, reason=form.cleaned_data["reason"]
             )
@@ -1173,14 +1156,13 @@ class PersonMergeUndoView(PermissionMixin, TemplateView):
         return get_object_or_404(DomainEvent, pk=self.kwargs["event_id"], verb=MERGE_VERB)
 
     def get_context_data(self, **kwargs):
-        from .services.people import merge_undo_refusal
+        from .services.people import merge_undo_refusal, merge_write_refusal
 
-        refusal = _merge_write_refusal(self.request) or merge_undo_refusal(self.event)
+        refusal = merge_write_refusal(self.request.user) or merge_undo_refusal(self.event)
         return super().get_context_data(event=self.event, refusal=refusal, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        _merge_write_check(request, self.event)
-        try:
+        try:  # a user with no county: ScopeDenied, a 403 logged as a denial (core.views.permission_denied)
             duplicate = services.person_merge_undo(event=self.event, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

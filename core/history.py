@@ -29,3 +29,8 @@ class HistoricalRecords(simple_history.HistoricalRecords):
         if type(descriptor) is HistoryDescriptor:  # the library set it up for this model
             made = _HistoryDescriptor(descriptor.model, descriptor.manager_class, descriptor.queryset_class)
             setattr(sender, self.manager_name, made)
+
+
+def is_history_model(model: type) -> bool:
+    """Whether ``model`` is a field-history model (a row's past versions: kept as they were)."""
+    return issubclass(model, simple_history.HistoricalChanges)

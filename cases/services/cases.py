@@ -11,8 +11,8 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from accounts.models import User
@@ -486,7 +486,8 @@ def _party_entered_as(party: PartyData | Person) -> Q:
 
 
 def _case_open_repeat_refuse(case: Case, *, parties: list[tuple[str, PartyData | Person]], by: User) -> None:
-    """The same application (county, date received, the same people in the same roles) opened again
+    """The same application (county, date received, the same people in the same roles: no party
+    fewer, none more) opened again
     by the same person a moment later — a double-clicked "Open case", a resent POST — is refused,
     naming the case the first opened (``CaseAlreadyOpened``). Checked before matching, with what
     was typed: the second submission finds the first's new records on file and would otherwise
@@ -502,6 +503,20 @@ def _case_open_repeat_refuse(case: Case, *, parties: list[tuple[str, PartyData |
     for role, party in parties:
         participants = CaseParticipant.objects.filter(case=OuterRef("pk"), role=role)
         same = same.filter(Exists(participants.filter(_party_entered_as(party))))
+    # The same people, not more: a case with a party this submission lacks (a second application
+    # with one child fewer) is another application, matched and opened as any other.
+    same = same.annotate(
+        parties_on_case=Coalesce(
+            Subquery(
+                CaseParticipant.objects.filter(case=OuterRef("pk"))
+                .order_by()
+                .values("case")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+    ).filter(parties_on_case=len(parties))
     repeat_refuse(parent=f"cases.case_open:{user.pk}", same=same, at="created_at", message=CaseAlreadyOpened)
 
 

@@ -2,9 +2,13 @@
 people, and undoing a merge the same day.
 
 A merge moves everything that points at the duplicate (participations, addresses, employment,
-locate attempts, FVI overrides, and the rows other apps keep about a person: payee accounts, bank
-matches, complaints) to the survivor in one transaction. The relations are found through the
-model's metadata, so a relation added later is moved too without this module knowing its app.
+locate attempts, FVI overrides, documents and the person whose whereabouts a document shows,
+letters, and the rows other apps keep about a person: payee accounts, bank matches, offset
+certifications and collections, complaints as complainant) to the survivor in one transaction.
+The relations are every foreign key to Person found through the model's metadata, those declared
+without a reverse accessor (``related_name="+"``) included (``person_relations``), so a relation
+added later is moved too without this module knowing its app; the field history's rows stay as
+they were.
 Rows of which a person may have only one (an active payee account, an open bank match of an
 account, a current offset certification) are first made to fit by their app's
 ``core.hooks.person_merging`` hook; what a hook changed is in the event and the undo puts it back.
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -36,18 +40,20 @@ from accounts.models import User
 from core.dates import date_refusal
 from core.db import advisory_xact_lock
 from core.fields import blind_index
+from core.history import is_history_model
 from core.hooks import person_merging
-from core.models import DomainEvent
+from core.models import DomainEvent, ScopeDenied
 from core.services import event_about
 from core.stale import Shown, fingerprint, refuse_if_changed, shown_changes
 
 from ..choices import PaternityStatus
 from ..models import Case, CaseParticipant, Person
 from ..models.people import ssn_validator
+from ..models.scope import user_county
 from ..redaction import PERSON_WHEREABOUTS_FIELDS
 from .cases import ssn_lock_name
 from .person_lock import person_locked_live
-from .whereabouts import _fvi_save
+from .whereabouts import fvi_change_record
 
 MERGE_VERB = "person.merged"
 UNDO_VERB = "person.merge_undone"
@@ -180,17 +186,45 @@ def _field_value(model: type[models.Model], attname: str, value: Any) -> Any:
     return None if value is None else field.to_python(value)
 
 
-def _relations():
-    """(model, field name) for every foreign key to Person, except the merge link itself."""
-    for rel in Person._meta.related_objects:
-        if rel.many_to_many or rel.field.name == "merged_into":
+def person_relations() -> list[tuple[type[models.Model], str]]:
+    """(model, field name) of every foreign key and one-to-one to Person, the ones declared without
+    a reverse accessor (``related_name="+"``: a document's whereabouts mark, a complaint's
+    complainant, an offset collection's person) included, except the merge link itself and the
+    field history's copies (a past version stays as it was)."""
+    found = []
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if not isinstance(rel, models.ForeignObjectRel) or rel.many_to_many:
             continue
-        yield rel.related_model, rel.field.name
+        model = cast(type[models.Model], rel.related_model)
+        if not rel.field.concrete or is_history_model(model) or (model is Person and rel.field.name == "merged_into"):
+            continue
+        found.append((model, rel.field.name))
+    return found
+
+
+NO_COUNTY_MERGE = "A user with no county writes nothing: merging people (or undoing a merge) is not yours to do."
+
+
+def merge_write_refusal(user: User | None) -> str:
+    """Why ``user`` may not merge people or undo a merge ("" when they may): a merge rewrites the
+    parties of both people's cases, whatever their county, and a user with no county writes
+    nothing (docs/roles.md). Pages say it instead of their form. ``None``: the system (a command)."""
+    return "" if user is None or user_county(user) else NO_COUNTY_MERGE
+
+
+def _merge_write_refuse(user: User | None, obj: models.Model) -> None:
+    """``merge_write_refusal`` as a denial naming ``obj`` (``ScopeDenied``: a 403, logged as any
+    write out of scope), nothing changed."""
+    refusal = merge_write_refusal(user)
+    if refusal:
+        raise ScopeDenied(obj, "merge", refusal)
 
 
 @transaction.atomic
 def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) -> DomainEvent:
-    """Merge ``duplicate`` into ``survivor`` (see the module docstring); returns the merge event."""
+    """Merge ``duplicate`` into ``survivor`` (see the module docstring); returns the merge event.
+    A user with no county is refused (``ScopeDenied``, ``merge_write_refusal``)."""
+    _merge_write_refuse(by, duplicate)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why these records are the same person."})
@@ -226,7 +260,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     prepared = [
         asdict(change) for prepare in person_merging for change in prepare(survivor=survivor, duplicate=duplicate)
     ]
-    for model, field_name in _relations():
+    for model, field_name in person_relations():
         ids = list(model._default_manager.filter(**{field_name: duplicate}).values_list("pk", flat=True))
         if ids:
             model._default_manager.filter(pk__in=ids).update(**{field_name: survivor})
@@ -273,31 +307,55 @@ def person_merge(*, survivor: Person, duplicate: Person, by: User, reason: str) 
     return event
 
 
-def merge_undo_refusal(event: DomainEvent, *, on=None) -> str:
+def merge_undo_refusal(event: DomainEvent, *, on: date | None = None) -> str:
     """Why ``event`` cannot be undone now ("" when it can)."""
-    if event.verb != MERGE_VERB or "merge_event_id" in event.data:
-        return "That event is not a merge."
+    return merge_undo_refusals([event], on=on)[event.pk]
+
+
+def merge_undo_refusals(events: Iterable[DomainEvent], *, on: date | None = None) -> dict[int, str]:
+    """``merge_undo_refusal`` of each of ``events`` (by event id), in two queries however many
+    there are (the undos made, the survivors merged on since): for a list of merges."""
+    events = list(events)
     on = on or timezone.localdate()
-    if timezone.localdate(event.occurred_at) != on:
-        return (
-            f"A merge can be undone only {UNDO_WINDOW}; this one was made on {timezone.localdate(event.occurred_at)}."
+    refusals: dict[int, str] = {}
+    for event in events:
+        if event.verb != MERGE_VERB or "merge_event_id" in event.data:
+            refusals[event.pk] = "That event is not a merge."
+        elif (made_on := timezone.localdate(event.occurred_at)) != on:
+            refusals[event.pk] = f"A merge can be undone only {UNDO_WINDOW}; this one was made on {made_on}."
+    open_ = [event for event in events if event.pk not in refusals]
+    if not open_:
+        return refusals
+    undone = set(
+        DomainEvent.objects.filter(verb=UNDO_VERB, data__merge_event_id__in=[event.pk for event in open_]).values_list(
+            "data__merge_event_id", flat=True
         )
-    if DomainEvent.objects.filter(verb=UNDO_VERB, data__merge_event_id=event.pk).exists():
-        return "This merge was already undone."
-    survivor_id = event.data["survivor_id"]
-    merged_into = Person.objects.filter(pk=survivor_id).values_list("merged_into_id", flat=True).first()
-    if merged_into:
-        # The rows this merge moved went on with the survivor: undo the later merge first.
-        return (
-            f"The record that stayed (person {survivor_id}) was merged into person {merged_into} since: "
-            "undo that merge first."
-        )
-    return ""
+    )
+    merged_on = dict(
+        Person.objects.filter(
+            pk__in={event.data["survivor_id"] for event in open_}, merged_into__isnull=False
+        ).values_list("pk", "merged_into_id")
+    )
+    for event in open_:
+        survivor_id = event.data["survivor_id"]
+        if event.pk in undone:
+            refusals[event.pk] = "This merge was already undone."
+        elif survivor_id in merged_on:
+            # The rows this merge moved went on with the survivor: undo the later merge first.
+            refusals[event.pk] = (
+                f"The record that stayed (person {survivor_id}) was merged into person {merged_on[survivor_id]} "
+                "since: undo that merge first."
+            )
+        else:
+            refusals[event.pk] = ""
+    return refusals
 
 
 @transaction.atomic
 def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
-    """Undo the merge recorded by ``event`` (the survivor's merge event), on the day it was made."""
+    """Undo the merge recorded by ``event`` (the survivor's merge event), on the day it was made.
+    A user with no county is refused (``ScopeDenied``, ``merge_write_refusal``)."""
+    _merge_write_refuse(by, event)
     event = DomainEvent.objects.select_for_update().get(pk=event.pk)
     refusal = merge_undo_refusal(event)
     if refusal:
@@ -307,7 +365,7 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     duplicate = Person.objects.select_for_update().get(pk=data["duplicate_id"])
     if survivor.merged_into_id:  # merged on while this undo waited for the row
         raise ValidationError(merge_undo_refusal(event))
-    relations = {f"{model._meta.label_lower}.{name}": (model, name) for model, name in _relations()}
+    relations = {f"{model._meta.label_lower}.{name}": (model, name) for model, name in person_relations()}
     for key, ids in data["moved"].items():
         model, field_name = relations[key]
         model._default_manager.filter(pk__in=ids, **{field_name: survivor}).update(**{field_name: duplicate})
@@ -337,8 +395,8 @@ def person_merge_undo(*, event: DomainEvent, by: User) -> Person:
     # The stricter flag wins (42 USC 654(26)): the duplicate's rows were the merged record's, shown
     # under its indicator; set there (by the merge or since), it stays set on the record given back.
     fvi_kept = survivor.family_violence and not duplicate.family_violence
-    if fvi_kept:
-        _fvi_save(
+    if fvi_kept:  # saved with the rest of the duplicate below: one save, one history row
+        fvi_change_record(
             duplicate,
             True,
             case=None,

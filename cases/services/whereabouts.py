@@ -210,10 +210,18 @@ def _reason_clean(reason: str) -> str:
 
 
 def _fvi_save(person: Person, value: bool, *, case: Case | None, by: User | None, summary: str, data: dict) -> None:
-    """Write the indicator (the person locked by the caller) and record it about the person, on
-    the case it was changed from (if any), citing the law."""
-    person.family_violence = value
+    """Write the indicator (the person locked by the caller) and record it (``fvi_change_record``)."""
+    fvi_change_record(person, value, case=case, by=by, summary=summary, data=data)
     person.save(update_fields=["family_violence", "updated_at"])
+
+
+def fvi_change_record(
+    person: Person, value: bool, *, case: Case | None, by: User | None, summary: str, data: dict
+) -> None:
+    """Set the indicator on ``person`` (locked by the caller) without saving it, and record it about
+    the person, on the case it was changed from (if any), citing the law: for a service that saves
+    the person once with its own changes (``family_violence`` among the fields it saves)."""
+    person.family_violence = value
     event_about(
         person,
         verb="person.fvi_set" if value else "person.fvi_cleared",

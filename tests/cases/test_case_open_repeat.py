@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import Case
+from cases.services import CaseAlreadyOpened, PartyData, ProbableMatches, case_create
 from core.models import DomainEvent
 from tests.cases.factories import CaseFactory, PersonFactory, case_create_post
 
@@ -65,7 +66,48 @@ def test_a_double_click_with_no_ssn_typed_is_pointed_to_the_case_not_asked_about
 def test_a_second_child_of_the_same_parents_is_a_case_of_its_own(client, role_user):
     """The same parents, another child: not a repeat."""
     client.force_login(role_user("caseworker"))
-    client.post(reverse("cases:case_create"), case_create_post(ncp_ssn="123-45-6781"))
+    client.post(reverse("cases:case_create"), case_create_post(ncp_ssn="123456781"))
     other = case_create_post(ncp_ssn="123-45-6781", child_first_name="Ana", child_date_of_birth="2021-02-03")
     client.post(reverse("cases:case_create"), other)
     assert Case.objects.filter(application_received_on="2026-11-02").count() == 2
+
+
+def _application(worker, *, ssns: bool = False) -> dict:
+    """The parents of one application made by ``worker`` (``case_create`` keywords, children apart)."""
+    return {
+        "county": "Albany",
+        "jurisdiction": "NY",
+        "assistance_status": "never",
+        "application_received_on": date(2026, 11, 2),
+        "cp": PartyData("Irene", "Castillo", date(1990, 1, 1), ssn="123456781" if ssns else ""),
+        "ncp": PartyData("Hugo", "Castillo", date(1988, 2, 2), ssn="123456782" if ssns else ""),
+        "by": worker,
+    }
+
+
+@time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False)
+def test_a_second_application_with_one_child_fewer_is_not_a_repeat(role_user):
+    """The repeat guard matched when every party of the SECOND submission was on the first case, so
+    a second application by the same worker the same day naming one child fewer was refused as
+    "already opened" although its docstring says "the same people in the same roles" (rv1 review,
+    item 3). Who is hurt: the family whose application is not opened; the worker, told it was."""
+    common = _application(role_user("caseworker"))
+    leo, ana = PartyData("Leo", "Castillo", date(2020, 3, 3)), PartyData("Ana", "Castillo", date(2022, 4, 4))
+    case_create(children=[leo, ana], **common)
+    try:
+        case_create(children=[PartyData("Leo", "Castillo", date(2020, 3, 3))], **common)
+    except CaseAlreadyOpened as exc:  # pragma: no cover - the defect
+        pytest.fail(f"refused as a repeat of {exc.case.case_number}: the children differ")
+    except ProbableMatches:  # the right answer: Leo is on file now, the clerk is asked
+        return
+    assert Case.objects.count() == 2
+
+
+@time_machine.travel(datetime(2026, 11, 3, 15, tzinfo=UTC), tick=False)
+def test_the_same_application_with_the_same_children_sent_again_is_still_a_repeat(role_user):
+    common = _application(role_user("caseworker"), ssns=True)
+    children = [PartyData("Leo", "Castillo", date(2020, 3, 3)), PartyData("Ana", "Castillo", date(2022, 4, 4))]
+    first = case_create(children=children, **common)
+    with pytest.raises(CaseAlreadyOpened) as refused:
+        case_create(children=children, **common)
+    assert refused.value.case == first and Case.objects.count() == 1

@@ -4,7 +4,7 @@ merge keeps, who may merge, and what an undo restores (found by a read-only revi
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -182,6 +182,24 @@ def test_a_coordinator_with_no_county_cannot_undo_a_merge(client, coordinator, m
     assert "writes nothing" in client.get(url).content.decode()  # the page says why, with no button
     response = client.post(url)
     assert response.status_code == 403 and Person.objects.get(pk=b.pk).merged_into_id == a.pk
+    from core.models import AccessLog
+
+    assert AccessLog.objects.filter(kind="access_denied", username="coord_nocounty").exists()
+
+
+def test_the_merge_services_refuse_a_user_with_no_county(coordinator, make_user):
+    """docs/roles.md: a user with no county writes nothing. The refusal was in the merge pages only
+    (cases/views.py), so a service caller (a command, an API view, a later page) merged or undid as
+    anyone (rv1 review, item 7): the services refuse, nothing changed."""
+    nobody = make_user("coordinator", username="coord_nocounty", county="")
+    a, b = _pair()
+    with pytest.raises(PermissionDenied, match="writes nothing"):
+        services.person_merge(survivor=a, duplicate=b, by=nobody, reason="Same person")
+    assert Person.objects.get(pk=b.pk).merged_into_id is None
+    event = services.person_merge(survivor=a, duplicate=b, by=coordinator, reason="Same person")
+    with pytest.raises(PermissionDenied, match="writes nothing"):
+        services.person_merge_undo(event=event, by=nobody)
+    assert Person.objects.get(pk=b.pk).merged_into_id == a.pk
 
 
 def test_a_merge_keeps_the_paternity_established_on_the_duplicate_child_record(coordinator):
@@ -392,3 +410,34 @@ def test_a_merge_whose_survivor_was_merged_on_since_says_to_undo_the_later_one_f
     services.person_merge_undo(event=later, by=coordinator)
     services.person_merge_undo(event=first, by=coordinator)
     assert Person.objects.get(pk=b.pk).merged_into_id is None
+
+
+def _duplicates_report_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:person_duplicates"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_duplicates_report_reads_todays_merges_in_the_same_queries_however_many(client, coordinator):
+    """Whether each of today's merges may be undone was read merge by merge (an undo looked for, the
+    survivor re-read: two queries a merge, rv1 review item 8): the same queries for 1 merge as for 3."""
+    client.force_login(coordinator)
+    merges = []
+
+    def merge(born: date) -> None:  # the survivors born on different days: no pair of them on the report
+        a = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=born, ssn="")
+        b = PersonFactory(first_name="Maria", last_name="Nunes", date_of_birth=born, ssn="")
+        merges.append(services.person_merge(survivor=a, duplicate=b, by=coordinator, reason="Same person"))
+
+    merge(date(1988, 4, 12))
+    _duplicates_report_queries(client)  # the first request fills the per-process caches (content types...)
+    one = _duplicates_report_queries(client)
+    merge(date(1989, 5, 13))
+    merge(date(1990, 6, 14))
+    page = client.get(reverse("cases:person_duplicates")).content.decode()
+    assert all(reverse("cases:person_merge_undo", args=[merge.pk]) in page for merge in merges)
+    assert _duplicates_report_queries(client) == one

@@ -44,3 +44,16 @@ def test_an_fvi_reported_on_the_merged_person_stays_on_both_records_after_the_un
     assert duplicate.family_violence, "the record given back after the undo lost the indicator reported meanwhile"
     kept = DomainEvent.objects.filter(verb="person.fvi_set", subject_id=duplicate.pk, subject_type__model="person")
     assert kept.exists(), "the indicator the record kept is not recorded about it"
+
+
+def test_the_undo_that_gives_the_indicator_back_saves_the_record_once(coordinator):
+    """The undo saved the duplicate twice (the FVI, then its merge link), two history rows for one
+    act (rv1 review, item 6): one save, one history row, holding both the indicator and the link."""
+    survivor = PersonFactory(first_name="Maria", last_name="Nunez", date_of_birth=BORN, ssn="", family_violence=True)
+    duplicate = PersonFactory(first_name="Maria", last_name="Nunes", date_of_birth=BORN, ssn="", family_violence=False)
+    event = services.person_merge(survivor=survivor, duplicate=duplicate, by=coordinator, reason="Same CP")
+    before = duplicate.history.count()
+    services.person_merge_undo(event=event, by=coordinator)
+    rows = list(duplicate.history.order_by("history_id"))[before:]
+    assert len(rows) == 1, f"the undo wrote {len(rows)} history rows for one record"
+    assert rows[0].family_violence and rows[0].merged_into_id is None
