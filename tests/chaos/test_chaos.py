@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -148,19 +149,35 @@ def wait_until(check: Callable[[], object], what: str, workers: list[Worker]) ->
     raise AssertionError(f"timed out waiting for {what}; jobs: {list(Job.objects.values())}\n{logs}")
 
 
+# The environment's CELERY_BROKER_URL (CI sets it) wins over ``conf.broker_url``; the read and write
+# URLs set in the configuration win over both: a test that switches brokers sets all three.
+BROKER_URLS = ("broker_url", "broker_read_url", "broker_write_url")
+BROKER_SETTINGS = ("task_always_eager", *BROKER_URLS)
+
+
+def broker_pools_forget() -> None:
+    """Close this process's broker connections and forget its pools, as a forked child does
+    (``Celery._after_fork``), whenever a test switches ``broker_url``: a pool made earlier keeps
+    sending to the broker it was made for, and a closed one stays in kombu's registry (Celery takes
+    a producer even for an eager send, so the next send would fail with "Acquire on closed pool")."""
+    kombu.pools.reset()
+    celery_app._after_fork()
+
+
 @pytest.fixture
 def broker():
     """The app in this process sends to the chaos broker (not eagerly); Redis is left clean."""
     url = chaos_broker()
-    saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url")}
-    celery_app.conf.update(task_always_eager=False, broker_url=url)
+    saved = {k: celery_app.conf.get(k) for k in BROKER_SETTINGS}
+    celery_app.conf.update(task_always_eager=False, **dict.fromkeys(BROKER_URLS, url))
+    broker_pools_forget()
     with celery_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()  # queues and unacknowledged messages of an earlier run
     yield url
     with celery_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()
     celery_app.conf.update(saved)
-    celery_app.pool.force_close_all()
+    broker_pools_forget()
 
 
 @pytest.fixture
@@ -387,8 +404,9 @@ def own_redis(tmp_path):
 
 def test_an_upload_and_a_sweep_started_while_redis_is_down_both_run_when_it_is_back(own_redis, workers, client_as):
     server, url = own_redis
-    saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url")}
-    celery_app.conf.update(task_always_eager=False, broker_url=url)
+    saved = {k: celery_app.conf.get(k) for k in BROKER_SETTINGS}
+    celery_app.conf.update(task_always_eager=False, **dict.fromkeys(BROKER_URLS, url))
+    broker_pools_forget()  # sends go to this test's own Redis, not to a pool made for another broker
     try:
         case = case_with_order(monthly=Decimal("400.00"))
         for i in range(3):
@@ -418,7 +436,7 @@ def test_an_upload_and_a_sweep_started_while_redis_is_down_both_run_when_it_is_b
         )
     finally:
         celery_app.conf.update(saved)
-        celery_app.pool.force_close_all()
+        broker_pools_forget()
     assert PaymentFile.objects.get().posted == 1 and Collection.objects.count() == 1
     run = SweepRun.objects.get()
     assert run.errors == 0 and run.proposed == EnforcementAction.objects.count() > 0

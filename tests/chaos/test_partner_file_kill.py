@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import kombu.pools
 import pytest
 import time_machine
 
 from cases.models import Employment
-from config.celery import app as celery_app
 from core.jobs import jobs_watchdog
 from core.models import Job, JobStatus
 from enforcement.choices import PartnerFileStatus
@@ -35,15 +33,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _open_broker_pools():
-    """Run after test_chaos.py in the same process, whose ``broker`` fixture closes this process's
-    broker pools when it ends: Celery takes a producer even for an eager send (the watchdog's here),
-    so the pools are forgotten as in a forked child and made afresh."""
-    kombu.pools.reset()
-    celery_app._after_fork()
 
 
 MID_IMPORT = """
